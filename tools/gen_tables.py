@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Generate nl80211dec's enum tables from the kernel headers.
+
+Why a script: the nl80211 ABI grows every kernel release and typed tables rot.
+Every enum in ``nl80211.h`` is emitted (names with their common prefix removed),
+plus the 802.11 status/reason/element/category enums and suite selectors of
+``ieee80211.h``.  Aliases (``NL80211_CMD_ACTION = NL80211_CMD_FRAME``) are not
+separate values: they go to an ``ALIASES`` map so a value keeps one name.
+
+Usage::
+
+    python tools/gen_tables.py            # rewrite the generated modules
+    python tools/gen_tables.py --check    # exit 1 when they are out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pprint
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER_DIRS = [ROOT / "tools" / "reference", ROOT.parent / "shared" / "reference"]
+
+NL80211_OUT = ROOT / "nl80211dec" / "nl80211" / "enums.py"
+IEEE80211_OUT = ROOT / "nl80211dec" / "dot11" / "enums.py"
+
+# ieee80211.h enums worth having, by the C enum name -> Python table name.
+IEEE80211_ENUMS = {
+    "ieee80211_statuscode": "STATUS_CODES",
+    "ieee80211_reasoncode": "REASON_CODES",
+    "ieee80211_eid": "ELEMENT_IDS",
+    "ieee80211_eid_ext": "EXT_ELEMENT_IDS",
+    "ieee80211_category": "ACTION_CATEGORIES",
+    "ieee80211_sa_query_action": "SA_QUERY_ACTIONS",
+    "ieee80211_pub_actioncode": "PUBLIC_ACTIONS",
+    "ieee80211_radio_measurement_actioncode": "RADIO_MEASUREMENT_ACTIONS",
+    "ieee80211_spectrum_mgmt_actioncode": "SPECTRUM_MGMT_ACTIONS",
+    "ieee80211_self_protected_actioncode": "SELF_PROTECTED_ACTIONS",
+    "ieee80211_unprotected_wnm_actioncode": "UNPROTECTED_WNM_ACTIONS",
+    "ieee80211_tdls_actioncode": "TDLS_ACTIONS",
+    "ieee80211_timeout_interval_type": "TIMEOUT_INTERVAL_TYPES",
+}
+
+# IEEE 802.11-2020 Table 9-50 status codes that the kernel header lacks or
+# misnumbers (it has FCG_NOT_SUPP at 78; the standard and hostapd put the
+# unsupported-group code, which SAE depends on, at 77). Facts, not aliases.
+STATUS_SUPPLEMENT = {
+    53: "INVALID_PMKID",
+    54: "INVALID_MDE",
+    55: "INVALID_FTE",
+    72: "INVALID_RSNE",
+    77: "UNSUPPORTED_FINITE_CYCLIC_GROUP",
+    78: "CANNOT_FIND_ALTERNATIVE_TBTT",
+    123: "UNKNOWN_PASSWORD_IDENTIFIER",
+}
+
+# IEEE 802.11-2020 Table 9-92 extension element ids that SAE uses and the
+# kernel header does not list.
+EXT_ELEMENT_SUPPLEMENT = {
+    33: "PASSWORD_IDENTIFIER",
+    92: "REJECTED_GROUPS",
+    93: "ANTI_CLOGGING_TOKEN",
+}
+
+_ENUM_RE = re.compile(r"^enum\s+(\w+)\s*\{(.*?)^\};", re.S | re.M)
+_COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_SUITE_RE = re.compile(r"^#define\s+WLAN_(CIPHER|AKM)_SUITE_(\w+)\s+SUITE\((\w+),\s*(\w+)\)", re.M)
+_DEFINE_RE = re.compile(r"^#define\s+(WLAN_OUI_\w+)\s+(0x[0-9a-fA-F]+|\d+)\s*$", re.M)
+_VERSION_RE = re.compile(r"NL80211_CMD_MAX|NL80211_ATTR_MAX")
+
+
+def find_header(name: str) -> Path:
+    for d in HEADER_DIRS:
+        if (d / name).exists():
+            return d / name
+    raise SystemExit(f"gen_tables: {name} not found in {[str(d) for d in HEADER_DIRS]}")
+
+
+def _int(text: str, known: dict[str, int]) -> int | None:
+    """Evaluate the small constant expressions headers use; None if not one."""
+    text = text.strip().strip("()").strip()
+    m = re.fullmatch(r"(?:BIT\((\w+)\))|(?:1\s*<<\s*(\w+))", text)
+    if m:
+        shift = _int(m.group(1) or m.group(2), known)
+        return None if shift is None else 1 << shift
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+|\d+", text):
+        return int(text, 0)
+    m = re.fullmatch(r"(\w+)\s*([-+])\s*(\d+)", text)
+    if m and m.group(1) in known:
+        return known[m.group(1)] + int(m.group(3)) * (1 if m.group(2) == "+" else -1)
+    return known.get(text)
+
+
+def parse_enums(source: str) -> dict[str, tuple[dict[int, str], dict[str, str]]]:
+    """Return {enum name: ({value: NAME}, {ALIAS: NAME})} in header order."""
+    out: dict[str, tuple[dict[int, str], dict[str, str]]] = {}
+    for enum_name, body in _ENUM_RE.findall(source):
+        body = _COMMENT_RE.sub("", body)
+        values: dict[int, str] = {}
+        aliases: dict[str, str] = {}
+        known: dict[str, int] = {}
+        nxt = 0
+        for item in body.split(","):
+            item = item.strip()
+            if not item or item.startswith("#"):
+                continue
+            name, _, expr = (part.strip() for part in item.partition("="))
+            if not re.fullmatch(r"\w+", name):
+                continue
+            if expr:
+                if re.fullmatch(r"[A-Z_][A-Z0-9_]*", expr) and expr in known:
+                    aliases[name] = values.get(known[expr], expr)
+                    known[name] = known[expr]
+                    continue
+                value = _int(expr, known)
+                if value is None:  # e.g. __AFTER_LAST - 1: bookkeeping, not a value
+                    continue
+            else:
+                value = nxt
+            known[name] = value
+            nxt = value + 1
+            if name.startswith("__") or name.startswith("NUM_") or name.endswith("_MAX"):
+                continue
+            values.setdefault(value, name)
+        out[enum_name] = (values, aliases)
+    return out
+
+
+def strip_prefix(values: dict[int, str]) -> tuple[str, dict[int, str]]:
+    """Drop the longest common ``WORD_`` prefix so names read as users say them."""
+    names = list(values.values())
+    if len(names) < 2:
+        return "", dict(values)
+    parts = [n.split("_") for n in names]
+    common: list[str] = []
+    for tokens in zip(*parts):
+        if len(set(tokens)) != 1:
+            break
+        common.append(tokens[0])
+    # keep at least one token of each name
+    while common and any(len(p) <= len(common) for p in parts):
+        common.pop()
+    prefix = "_".join(common) + "_" if common else ""
+    return prefix, {v: n[len(prefix):] for v, n in values.items()}
+
+
+def _header_line(path: Path, data: bytes) -> str:
+    return f"# source: {path.name} sha256 {hashlib.sha256(data).hexdigest()}\n"
+
+
+def render_nl80211(path: Path) -> str:
+    data = path.read_bytes()
+    enums = parse_enums(data.decode())
+    cmds = enums["nl80211_commands"][0]
+    attrs = enums["nl80211_attrs"][0]
+    lines = [
+        '"""nl80211 enums generated by tools/gen_tables.py from the kernel header. Do not edit."""\n',
+        _header_line(path, data),
+        f"# kernel header generation: NL80211_CMD_MAX {max(cmds)}, NL80211_ATTR_MAX {max(attrs)}"
+        " (net-next, 7.2-rc1 era; see tools/reference/README.md)\n",
+        "# Each table maps value -> name with the enum's common prefix removed.\n\n",
+        "PREFIXES: dict[str, str] = {}\n",
+        "ENUMS: dict[str, dict[int, str]] = {}\n",
+        "ALIASES: dict[str, dict[str, str]] = {}\n\n",
+    ]
+    for enum_name, (values, aliases) in enums.items():
+        prefix, short = strip_prefix(values)
+        lines.append(f"PREFIXES[{enum_name!r}] = {prefix!r}\n")
+        lines.append(f"ENUMS[{enum_name!r}] = {pprint.pformat(short, width=100, sort_dicts=True)}\n")
+        if aliases:
+            short_alias = {a[len(prefix):] if a.startswith(prefix) else a: t[len(prefix):] if t.startswith(prefix) else t
+                           for a, t in aliases.items()}
+            lines.append(f"ALIASES[{enum_name!r}] = {pprint.pformat(short_alias, width=100)}\n")
+        lines.append("\n")
+    lines.append('COMMANDS = ENUMS["nl80211_commands"]\nATTRS = ENUMS["nl80211_attrs"]\n')
+    return "".join(lines)
+
+
+def render_ieee80211(path: Path) -> str:
+    data = path.read_bytes()
+    source = data.decode()
+    enums = parse_enums(source)
+    lines = [
+        '"""IEEE 802.11 tables generated by tools/gen_tables.py from ieee80211.h. Do not edit."""\n',
+        _header_line(path, data),
+        "\n",
+    ]
+    for c_name, py_name in IEEE80211_ENUMS.items():
+        values, _aliases = enums[c_name]
+        _prefix, short = strip_prefix(values)
+        supplement = {"STATUS_CODES": STATUS_SUPPLEMENT, "EXT_ELEMENT_IDS": EXT_ELEMENT_SUPPLEMENT}
+        if py_name in supplement:
+            short.update(supplement[py_name])
+            short = dict(sorted(short.items()))
+        lines.append(f"{py_name}: dict[int, str] = {pprint.pformat(short, width=100)}\n\n")
+    ouis = {name: int(v, 0) for name, v in _DEFINE_RE.findall(source)}
+    suites: dict[str, dict[int, str]] = {"CIPHER": {}, "AKM": {}}
+    for kind, name, oui, ident in _SUITE_RE.findall(source):
+        oui_v = _int(oui, ouis)
+        id_v = _int(ident, ouis)
+        if oui_v is None or id_v is None:
+            continue
+        suites[kind].setdefault((oui_v << 8) | id_v, name)
+    lines.append(f"CIPHER_SUITES: dict[int, str] = {pprint.pformat(suites['CIPHER'], width=100)}\n\n")
+    lines.append(f"AKM_SUITES: dict[int, str] = {pprint.pformat(suites['AKM'], width=100)}\n\n")
+    lines.append(f"OUIS: dict[str, int] = {pprint.pformat(ouis, width=100)}\n")
+    return "".join(lines)
+
+
+def targets() -> list[tuple[Path, str]]:
+    out = [(NL80211_OUT, render_nl80211(find_header("nl80211.h")))]
+    try:
+        out.append((IEEE80211_OUT, render_ieee80211(find_header("ieee80211.h"))))
+    except SystemExit:
+        print("gen_tables: ieee80211.h not available; dot11/enums.py left as it is", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="report whether the generated files are up to date")
+    args = ap.parse_args(argv)
+    stale = []
+    for path, text in targets():
+        current = path.read_text() if path.exists() else None
+        if current == text:
+            print(f"{path.relative_to(ROOT)}: up-to-date")
+        elif args.check:
+            stale.append(path)
+            print(f"{path.relative_to(ROOT)}: out of date")
+        else:
+            path.write_text(text)
+            print(f"{path.relative_to(ROOT)}: written")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
