@@ -351,6 +351,7 @@ ENUMS['nl80211_attrs'] = {0: 'UNSPEC',
  164: 'LOCAL_MESH_POWER_MODE',
  165: 'ACL_POLICY',
  166: 'MAC_ADDRS',
+ 167: 'MAC_ACL_MAX',
  168: 'RADAR_EVENT',
  169: 'EXT_CAPA',
  170: 'EXT_CAPA_MASK',
@@ -776,12 +777,13 @@ ENUMS['nl80211_nan_phy_cap_attr'] = {1: 'HT_MCS_SET',
  10: 'HE_PPE'}
 
 PREFIXES['nl80211_wmm_rule'] = 'NL80211_WMMR_'
-ENUMS['nl80211_wmm_rule'] = {1: 'CW_MIN', 3: 'AIFSN', 4: 'TXOP'}
+ENUMS['nl80211_wmm_rule'] = {1: 'CW_MIN', 2: 'CW_MAX', 3: 'AIFSN', 4: 'TXOP'}
 
 PREFIXES['nl80211_frequency_attr'] = 'NL80211_FREQUENCY_ATTR_'
 ENUMS['nl80211_frequency_attr'] = {1: 'FREQ',
  2: 'DISABLED',
  3: 'NO_IR',
+ 4: 'NO_IBSS',
  5: 'RADAR',
  6: 'MAX_TX_POWER',
  7: 'DFS_STATE',
@@ -856,6 +858,7 @@ ENUMS['nl80211_reg_rule_flags'] = {1: 'NO_OFDM',
  32: 'PTP_ONLY',
  64: 'PTMP_ONLY',
  128: 'NO_IR',
+ 256: 'NO_IBSS',
  2048: 'AUTO_BW',
  4096: 'IR_CONCURRENT',
  8192: 'NO_HT40MINUS',
@@ -1157,7 +1160,7 @@ PREFIXES['nl80211_coalesce_condition'] = 'NL80211_COALESCE_CONDITION_'
 ENUMS['nl80211_coalesce_condition'] = {0: 'MATCH', 1: 'NO_MATCH'}
 
 PREFIXES['nl80211_iface_limit_attrs'] = 'NL80211_IFACE_LIMIT_'
-ENUMS['nl80211_iface_limit_attrs'] = {0: 'UNSPEC', 2: 'TYPES'}
+ENUMS['nl80211_iface_limit_attrs'] = {0: 'UNSPEC', 1: 'MAX', 2: 'TYPES'}
 
 PREFIXES['nl80211_if_combination_attrs'] = 'NL80211_IFACE_COMB_'
 ENUMS['nl80211_if_combination_attrs'] = {0: 'UNSPEC',
@@ -1582,7 +1585,7 @@ PREFIXES['nl80211_iftype_akm_attributes'] = 'NL80211_IFTYPE_AKM_ATTR_'
 ENUMS['nl80211_iftype_akm_attributes'] = {1: 'IFTYPES', 2: 'SUITES'}
 
 PREFIXES['nl80211_fils_discovery_attributes'] = 'NL80211_FILS_DISCOVERY_ATTR_'
-ENUMS['nl80211_fils_discovery_attributes'] = {1: 'INT_MIN', 3: 'TMPL'}
+ENUMS['nl80211_fils_discovery_attributes'] = {1: 'INT_MIN', 2: 'INT_MAX', 3: 'TMPL'}
 
 PREFIXES['nl80211_unsol_bcast_probe_resp_attributes'] = 'NL80211_UNSOL_BCAST_PROBE_RESP_ATTR_'
 ENUMS['nl80211_unsol_bcast_probe_resp_attributes'] = {1: 'INT', 2: 'TMPL'}
