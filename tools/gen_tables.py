@@ -149,6 +149,9 @@ def strip_prefix(values: dict[int, str]) -> tuple[str, dict[int, str]]:
     # keep at least one token of each name
     while common and any(len(p) <= len(common) for p in parts):
         common.pop()
+    # a bare number is no name ('WPA_VERSION_3', not '3')
+    while common and any("_".join(p[len(common):]).isdigit() for p in parts):
+        common.pop()
     prefix = "_".join(common) + "_" if common else ""
     return prefix, {v: n[len(prefix):] for v, n in values.items()}
 
@@ -222,6 +225,7 @@ def render_netlink() -> str:
     import pyroute2.netlink as nl
     from pyroute2.netlink import ctrlmsg, rtnl
     from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+    from pyroute2.netlink.rtnl import ifinfmsg as ifinfmod
     from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
     def consts(module, prefix: str) -> dict[int, str]:
@@ -241,6 +245,8 @@ def render_netlink() -> str:
         "IFLA_ATTRS": nla(ifinfmsg, "IFLA_"),
         "IFA_ATTRS": nla(ifaddrmsg, "IFA_"),
         "CTRL_ATTRS": nla(ctrlmsg, "CTRL_ATTR_"),
+        "IFF_FLAGS": {v: k[4:] for k, v in sorted(ifinfmod.IFF_NAMES.items(), key=lambda kv: kv[1])},
+        "OPERSTATES": {k: v.upper() for k, v in sorted(ifinfmod.state_by_code.items())},
         "CTRL_OP_ATTRS": nla(ctrlmsg.ops, "CTRL_ATTR_OP_"),
         "CTRL_MCAST_ATTRS": nla(ctrlmsg.mcast_groups, "CTRL_ATTR_MCAST_GRP_"),
     }

@@ -174,6 +174,28 @@ CTRL_ATTRS = {0: ('UNSPEC', 'none'),
  9: ('OP_POLICY', 'command_nest'),
  10: ('OP', 'uint32')}
 
+IFF_FLAGS = {1: 'UP',
+ 2: 'BROADCAST',
+ 4: 'DEBUG',
+ 8: 'LOOPBACK',
+ 16: 'POINTOPOINT',
+ 32: 'NOTRAILERS',
+ 64: 'RUNNING',
+ 128: 'NOARP',
+ 256: 'PROMISC',
+ 512: 'ALLMULTI',
+ 1024: 'MASTER',
+ 2048: 'SLAVE',
+ 4096: 'MULTICAST',
+ 8192: 'PORTSEL',
+ 16384: 'AUTOMEDIA',
+ 32768: 'DYNAMIC',
+ 65536: 'LOWER_UP',
+ 131072: 'DORMANT',
+ 262144: 'ECHO'}
+
+OPERSTATES = {0: 'UNKNOWN', 1: 'NOTPRESENT', 2: 'DOWN', 3: 'LOWERLAYERDOWN', 4: 'TESTING', 5: 'DORMANT', 6: 'UP'}
+
 CTRL_OP_ATTRS = {0: ('UNSPEC', 'none'), 1: ('ID', 'uint32'), 2: ('FLAGS', 'uint32')}
 
 CTRL_MCAST_ATTRS = {0: ('UNSPEC', 'none'), 1: ('NAME', 'asciiz'), 2: ('ID', 'uint32')}

@@ -595,8 +595,14 @@ ENUMS['nl80211_he_gi'] = {0: '0_8', 1: '1_6', 2: '3_2'}
 PREFIXES['nl80211_he_ltf'] = 'NL80211_RATE_INFO_HE_'
 ENUMS['nl80211_he_ltf'] = {0: '1XLTF', 1: '2XLTF', 2: '4XLTF'}
 
-PREFIXES['nl80211_he_ru_alloc'] = 'NL80211_RATE_INFO_HE_RU_ALLOC_'
-ENUMS['nl80211_he_ru_alloc'] = {0: '26', 1: '52', 2: '106', 3: '242', 4: '484', 5: '996', 6: '2x996'}
+PREFIXES['nl80211_he_ru_alloc'] = 'NL80211_RATE_INFO_HE_RU_'
+ENUMS['nl80211_he_ru_alloc'] = {0: 'ALLOC_26',
+ 1: 'ALLOC_52',
+ 2: 'ALLOC_106',
+ 3: 'ALLOC_242',
+ 4: 'ALLOC_484',
+ 5: 'ALLOC_996',
+ 6: 'ALLOC_2x996'}
 
 PREFIXES['nl80211_eht_gi'] = 'NL80211_RATE_INFO_EHT_GI_'
 ENUMS['nl80211_eht_gi'] = {0: '0_8', 1: '1_6', 2: '3_2'}
@@ -604,23 +610,23 @@ ENUMS['nl80211_eht_gi'] = {0: '0_8', 1: '1_6', 2: '3_2'}
 PREFIXES['nl80211_eht_ltf'] = 'NL80211_RATE_INFO_EHT_'
 ENUMS['nl80211_eht_ltf'] = {0: '1XLTF', 1: '2XLTF', 2: '4XLTF', 3: '6XLTF', 4: '8XLTF'}
 
-PREFIXES['nl80211_eht_ru_alloc'] = 'NL80211_RATE_INFO_EHT_RU_ALLOC_'
-ENUMS['nl80211_eht_ru_alloc'] = {0: '26',
- 1: '52',
- 2: '52P26',
- 3: '106',
- 4: '106P26',
- 5: '242',
- 6: '484',
- 7: '484P242',
- 8: '996',
- 9: '996P484',
- 10: '996P484P242',
- 11: '2x996',
- 12: '2x996P484',
- 13: '3x996',
- 14: '3x996P484',
- 15: '4x996'}
+PREFIXES['nl80211_eht_ru_alloc'] = 'NL80211_RATE_INFO_EHT_RU_'
+ENUMS['nl80211_eht_ru_alloc'] = {0: 'ALLOC_26',
+ 1: 'ALLOC_52',
+ 2: 'ALLOC_52P26',
+ 3: 'ALLOC_106',
+ 4: 'ALLOC_106P26',
+ 5: 'ALLOC_242',
+ 6: 'ALLOC_484',
+ 7: 'ALLOC_484P242',
+ 8: 'ALLOC_996',
+ 9: 'ALLOC_996P484',
+ 10: 'ALLOC_996P484P242',
+ 11: 'ALLOC_2x996',
+ 12: 'ALLOC_2x996P484',
+ 13: 'ALLOC_3x996',
+ 14: 'ALLOC_3x996P484',
+ 15: 'ALLOC_4x996'}
 
 PREFIXES['nl80211_rate_info'] = 'NL80211_RATE_INFO_'
 ENUMS['nl80211_rate_info'] = {1: 'BITRATE',
@@ -963,24 +969,24 @@ ENUMS['nl80211_channel_type'] = {0: 'NO_HT', 1: 'HT20', 2: 'HT40MINUS', 3: 'HT40
 PREFIXES['nl80211_key_mode'] = 'NL80211_KEY_'
 ENUMS['nl80211_key_mode'] = {0: 'RX_TX', 1: 'NO_TX', 2: 'SET_TX'}
 
-PREFIXES['nl80211_chan_width'] = 'NL80211_CHAN_WIDTH_'
-ENUMS['nl80211_chan_width'] = {0: '20_NOHT',
- 1: '20',
- 2: '40',
- 3: '80',
- 4: '80P80',
- 5: '160',
- 6: '5',
- 7: '10',
- 8: '1',
- 9: '2',
- 10: '4',
- 11: '8',
- 12: '16',
- 13: '320'}
+PREFIXES['nl80211_chan_width'] = 'NL80211_CHAN_'
+ENUMS['nl80211_chan_width'] = {0: 'WIDTH_20_NOHT',
+ 1: 'WIDTH_20',
+ 2: 'WIDTH_40',
+ 3: 'WIDTH_80',
+ 4: 'WIDTH_80P80',
+ 5: 'WIDTH_160',
+ 6: 'WIDTH_5',
+ 7: 'WIDTH_10',
+ 8: 'WIDTH_1',
+ 9: 'WIDTH_2',
+ 10: 'WIDTH_4',
+ 11: 'WIDTH_8',
+ 12: 'WIDTH_16',
+ 13: 'WIDTH_320'}
 
-PREFIXES['nl80211_bss_scan_width'] = 'NL80211_BSS_CHAN_WIDTH_'
-ENUMS['nl80211_bss_scan_width'] = {0: '20', 1: '10', 2: '5', 3: '1', 4: '2'}
+PREFIXES['nl80211_bss_scan_width'] = 'NL80211_BSS_CHAN_'
+ENUMS['nl80211_bss_scan_width'] = {0: 'WIDTH_20', 1: 'WIDTH_10', 2: 'WIDTH_5', 3: 'WIDTH_1', 4: 'WIDTH_2'}
 
 PREFIXES['nl80211_bss_use_for'] = 'NL80211_BSS_USE_FOR_'
 ENUMS['nl80211_bss_use_for'] = {1: 'NORMAL', 2: 'MLD_LINK'}
@@ -1036,8 +1042,8 @@ ENUMS['nl80211_key_type'] = {0: 'GROUP', 1: 'PAIRWISE', 2: 'PEERKEY', 3: 'CIGTK'
 PREFIXES['nl80211_mfp'] = 'NL80211_MFP_'
 ENUMS['nl80211_mfp'] = {0: 'NO', 1: 'REQUIRED', 2: 'OPTIONAL'}
 
-PREFIXES['nl80211_wpa_versions'] = 'NL80211_WPA_VERSION_'
-ENUMS['nl80211_wpa_versions'] = {1: '1', 2: '2', 4: '3'}
+PREFIXES['nl80211_wpa_versions'] = 'NL80211_WPA_'
+ENUMS['nl80211_wpa_versions'] = {1: 'VERSION_1', 2: 'VERSION_2', 4: 'VERSION_3'}
 
 PREFIXES['nl80211_key_default_types'] = 'NL80211_KEY_DEFAULT_TYPE_'
 ENUMS['nl80211_key_default_types'] = {1: 'UNICAST', 2: 'MULTICAST'}

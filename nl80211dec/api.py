@@ -1,0 +1,71 @@
+"""The Python API: ``nl80211dec.open(path)`` and the :class:`Capture` it returns."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Iterator, Union
+
+from .capture.reader import CaptureReader
+from .netlink.message import Message
+from .pipeline import Decoder, Summary
+
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
+
+
+class Capture:
+    """A capture file decoded lazily, one pass per iteration.
+
+    Iterating yields :class:`~nl80211dec.netlink.message.Message` objects in
+    capture order; :attr:`summary` accounts for every record of the last pass.
+    Memory stays flat: nothing is kept between messages unless you keep it.
+    """
+
+    def __init__(self, source: Source, *, families: dict[str, int] | None = None, assume: bool = True) -> None:
+        self._source = source
+        self._families = dict(families or {})
+        self._assume = assume
+        if isinstance(source, (bytes, bytearray)):
+            self._source = bytes(source)
+        elif not isinstance(source, (str, os.PathLike)):
+            self._source = source.read()  # a file object can only be read once; keep its bytes
+        # Fail now, with a clear error, if this is not a capture at all.
+        CaptureReader(self._source).close()
+        self.summary = Summary()
+        self.reader: CaptureReader | None = None
+
+    def __repr__(self) -> str:
+        name = self._source if isinstance(self._source, (str, os.PathLike)) else f"<{len(self._source)} bytes>"
+        return f"<Capture {name}>"
+
+    def messages(self) -> Iterator[Message]:
+        """Decode the capture from the start, yielding each message."""
+        from .dot11.layer import Dot11Layer
+
+        reader = CaptureReader(self._source)
+        self.reader = reader
+        decoder = Decoder(self._families, self._assume, post=Dot11Layer().process)
+        self.summary = decoder.summary
+        self.summary.notes.clear()
+        for rec in reader:
+            yield from decoder.feed(rec)
+        yield from decoder.flush()
+        for reason, n in reader.skipped.items():
+            self.summary.skipped[reason] += n
+        if reader.damage is not None:
+            self.summary.damage = str(reader.damage)
+            self.summary.damage_offset = reader.damage.offset
+
+    __iter__ = messages
+
+    def to_list(self) -> list[Message]:
+        return list(self.messages())
+
+
+def open(source: Source, *, families: dict[str, int] | None = None, assume: bool = True) -> Capture:  # noqa: A001
+    """Open a pcap/pcapng capture (path, bytes or binary file object).
+
+    ``families`` names generic-netlink ids the capture does not name itself,
+    e.g. ``{"nl80211": 0x1c}``; ``assume=False`` forbids guessing nl80211.
+    Raises :class:`~nl80211dec.errors.NotACaptureError` for non-captures.
+    """
+    return Capture(source, families=families, assume=assume)

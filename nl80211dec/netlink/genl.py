@@ -1,0 +1,149 @@
+"""Generic netlink: the genl header, nlctrl messages and the family map.
+
+Family ids are handed out at boot, so the capture itself must say which id is
+nl80211: CTRL_CMD_NEWFAMILY does.  Where it does not, the caller may name the
+id (``--family nl80211=0x1c``) or let :class:`FamilyMap` assume it from the
+shape of the traffic; either way the messages say where the name came from.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from . import enums
+from .core import iter_attrs
+from .message import Attr, Message
+from .values import scalar
+
+GENL_ID_CTRL = 0x10
+
+_CTRL_KINDS = {"FAMILY_ID": "u16", "FAMILY_NAME": "string", "VERSION": "u32", "HDRSIZE": "u32",
+               "MAXATTR": "u32", "OP": "u32"}
+_OP_KINDS = {"ID": "u32", "FLAGS": "u32"}
+_MCAST_KINDS = {"NAME": "string", "ID": "u32"}
+
+
+def _names(table: dict[int, tuple[str, str]]) -> dict[int, str]:
+    return {k: v[0] for k, v in table.items()}
+
+
+CTRL_ATTR_NAMES = _names(enums.CTRL_ATTRS)
+CTRL_OP_NAMES = _names(enums.CTRL_OP_ATTRS)
+CTRL_MCAST_NAMES = _names(enums.CTRL_MCAST_ATTRS)
+
+
+def _scalar_attr(num: int, names: dict[int, str], kinds: dict[str, str], buf: bytes, s: int, e: int,
+                 order: str, problem: str | None = None) -> Attr:
+    name = names.get(num, f"UNKNOWN_{num}")
+    kind = kinds.get(name, "binary")
+    a = Attr(num, name, kind, bytes(buf[s:e]), problem=problem)
+    if problem is None and kind != "binary":
+        a.value, a.problem = scalar(kind, buf, s, e, order)
+    return a
+
+
+def _flat(buf: bytes, s: int, e: int, names: dict[int, str], kinds: dict[str, str], order: str) -> list[Attr]:
+    out = []
+    for num, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+        out.append(_scalar_attr(num, names, kinds, buf, cs, ce, order, problem))
+        if problem:
+            break
+    return out
+
+
+def decode_ctrl(msg: Message, buf: bytes, start: int, end: int) -> None:
+    """Fill ``msg`` with the nlctrl command and attributes (ops and groups nested)."""
+    msg.cmd_name = enums.CTRL_CMDS.get(msg.cmd or 0, f"UNKNOWN_{msg.cmd}")
+    order = msg.order
+    for num, _f, s, e, problem in iter_attrs(buf, start, end, order):
+        name = CTRL_ATTR_NAMES.get(num, f"UNKNOWN_{num}")
+        if problem:
+            msg.attrs.append(Attr(num, name, "binary", bytes(buf[s:e]), problem=problem))
+            break
+        if name in ("OPS", "MCAST_GROUPS"):
+            names, kinds = (CTRL_OP_NAMES, _OP_KINDS) if name == "OPS" else (CTRL_MCAST_NAMES, _MCAST_KINDS)
+            a = Attr(num, name, "array", bytes(buf[s:e]), children=[])
+            for idx, _g, cs, ce, prob in iter_attrs(buf, s, e, order):
+                child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=prob)
+                if prob is None:
+                    child.children = _flat(buf, cs, ce, names, kinds, order)
+                a.children.append(child)  # type: ignore[union-attr]
+                if prob:
+                    break
+            msg.attrs.append(a)
+        else:
+            msg.attrs.append(_scalar_attr(num, CTRL_ATTR_NAMES, _CTRL_KINDS, buf, s, e, order))
+
+
+class FamilyMap:
+    """Which generic-netlink id is which family, and how we know.
+
+    ``given`` comes from the user, ``learned`` from NEWFAMILY messages; an id
+    in neither can be ``assumed`` nl80211 from evidence (see
+    :meth:`evidence`), which the caller decides when to trust.
+    """
+
+    def __init__(self, given: dict[str, int] | None = None) -> None:
+        self.learned: dict[int, tuple[str, int]] = {GENL_ID_CTRL: ("nlctrl", -1)}
+        self.given: dict[int, str] = {v: k for k, v in (given or {}).items()}
+        self.assumed: dict[int, str] = {}
+        self.conflicts: list[str] = []
+
+    def lookup(self, family_id: int) -> tuple[str | None, str | None]:
+        """(family name, source) for an id, or (None, None)."""
+        if family_id in self.given:
+            return self.given[family_id], "option"
+        if family_id in self.learned:
+            return self.learned[family_id][0], "nlctrl"
+        if family_id in self.assumed:
+            return self.assumed[family_id], "assumed"
+        return None, None
+
+    def observe(self, msg: Message) -> None:
+        """Learn from a CTRL_CMD_NEWFAMILY (reply or event)."""
+        if msg.family != "nlctrl" or msg.cmd != 1:
+            return
+        fid = msg.value("FAMILY_ID")
+        name = msg.value("FAMILY_NAME")
+        if not isinstance(fid, int) or not isinstance(name, str):
+            return
+        if fid in self.given and self.given[fid] != name:
+            self.conflicts.append(f"--family says {fid:#x} is {self.given[fid]}, "
+                                  f"the capture's nlctrl says {name} (message {msg.index})")
+        if fid in self.assumed and self.assumed[fid] != name:
+            self.conflicts.append(f"{fid:#x} was assumed {self.assumed[fid]}, nlctrl says {name} "
+                                  f"(message {msg.index})")
+            del self.assumed[fid]
+        self.learned[fid] = (name, msg.index)
+
+    def known(self, family_id: int) -> bool:
+        return family_id in self.given or family_id in self.learned or family_id in self.assumed
+
+    def family_for_name(self, name: str) -> int | None:
+        for fid, n in self.given.items():
+            if n == name:
+                return fid
+        for fid, (n, _idx) in self.learned.items():
+            if n == name:
+                return fid
+        for fid, n in self.assumed.items():
+            if n == name:
+                return fid
+        return None
+
+
+def parse_family_option(text: str) -> tuple[str, int]:
+    """Parse 'nl80211=0x1c' (or '=28') into ('nl80211', 28)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise ValueError(f"expected NAME=ID, e.g. nl80211=0x1c, got {text!r}")
+    try:
+        fid = int(value, 0)
+    except ValueError:
+        raise ValueError(f"family id {value!r} is not a number") from None
+    if not 0 < fid < 0x10000:
+        raise ValueError(f"family id {fid} is out of range")
+    return name.strip(), fid
+
+
+GENL_HDR = struct.Struct("BBH")

@@ -1,0 +1,146 @@
+"""The decoded objects every layer above fills in and every renderer reads."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+
+class Attr:
+    """One netlink attribute: number, name, type, value and its raw bytes.
+
+    ``decoded`` holds what a higher layer made of the payload (an 802.11
+    frame, elements, an SAE body, an EAPoL frame); ``problem`` says why the
+    attribute is malformed, in which case ``value`` may be None.
+    """
+
+    __slots__ = ("num", "name", "kind", "value", "text", "raw", "children", "decoded", "problem", "note")
+
+    def __init__(self, num: int, name: str, kind: str, raw: bytes, value: Any = None, text: str | None = None,
+                 children: list[Attr] | None = None, problem: str | None = None, note: str | None = None) -> None:
+        self.num = num
+        self.name = name
+        self.kind = kind
+        self.raw = raw
+        self.value = value
+        self.text = text
+        self.children = children
+        self.decoded: Any = None
+        self.problem = problem
+        self.note = note
+
+    def __repr__(self) -> str:
+        shown = self.text if self.text is not None else self.value
+        if self.children is not None and shown is None:
+            shown = f"[{len(self.children)} attrs]"
+        return f"<Attr {self.name}({self.num}) {self.kind}={shown!r}{' MALFORMED' if self.problem else ''}>"
+
+    def __getitem__(self, name: str) -> Attr:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def get(self, name: str) -> Attr | None:
+        """The first child attribute called ``name`` (nested attributes only)."""
+        for child in self.children or ():
+            if child.name == name:
+                return child
+        return None
+
+    def walk(self) -> Iterator[Attr]:
+        yield self
+        for child in self.children or ():
+            yield from child.walk()
+
+
+class NetlinkError:
+    """The body of an NLMSG_ERROR: errno (0 = ACK), echoed header, extended ACK."""
+
+    __slots__ = ("errno", "errno_name", "echo_type", "echo_flags", "echo_seq", "echo_pid", "echo_cmd",
+                 "ext_msg", "ext_offset", "ext_attrs")
+
+    def __init__(self, errno: int, errno_name: str) -> None:
+        self.errno = errno
+        self.errno_name = errno_name
+        self.echo_type: int | None = None
+        self.echo_flags: int | None = None
+        self.echo_seq: int | None = None
+        self.echo_pid: int | None = None
+        self.echo_cmd: int | None = None
+        self.ext_msg: str | None = None
+        self.ext_offset: int | None = None
+        self.ext_attrs: list[Attr] = []
+
+
+class Message:
+    """One netlink message (or one EAPoL frame iwmon recorded on its own)."""
+
+    __slots__ = ("index", "record", "timestamp", "protocol", "family", "family_id", "family_source",
+                 "nl_type", "type_name", "flags", "seq", "pid", "length", "role", "cmd", "cmd_name",
+                 "version", "attrs", "error", "problem", "notes", "reply_to", "duplicate_of", "raw",
+                 "header_extra", "eapol", "order")
+
+    def __init__(self, index: int, record: int, timestamp: float, protocol: str, raw: bytes) -> None:
+        self.index = index
+        self.record = record
+        self.timestamp = timestamp
+        self.protocol = protocol  # generic / route / eapol / netlink-N
+        self.raw = raw
+        self.family: str | None = None
+        self.family_id: int | None = None
+        self.family_source: str | None = None  # nlctrl / option / assumed / later-nlctrl
+        self.nl_type = 0
+        self.type_name = ""
+        self.flags = 0
+        self.seq = 0
+        self.pid = 0
+        self.length = len(raw)
+        self.role = "unknown"
+        self.cmd: int | None = None
+        self.cmd_name = ""
+        self.version: int | None = None
+        self.attrs: list[Attr] = []
+        self.error: NetlinkError | None = None
+        self.problem: str | None = None
+        self.notes: list[str] = []
+        self.reply_to: int | None = None
+        self.duplicate_of: int | None = None
+        self.header_extra: dict[str, Any] = {}
+        self.eapol: Any = None
+        self.order = "<"
+
+    def __repr__(self) -> str:
+        what = self.cmd_name or self.type_name
+        fam = self.family or self.protocol
+        return (f"<Message #{self.index} {self.role} {fam} {what} seq={self.seq} "
+                f"attrs={len(self.attrs)}{' MALFORMED' if self.problem else ''}>")
+
+    @property
+    def malformed(self) -> bool:
+        """True when the message, or any attribute in it, could not be decoded."""
+        return self.problem is not None or any(a.problem for a in self.walk())
+
+    def get(self, name: str) -> Attr | None:
+        """The first top-level attribute called ``name`` (e.g. ``'IFINDEX'``)."""
+        for a in self.attrs:
+            if a.name == name:
+                return a
+        return None
+
+    def __getitem__(self, name: str) -> Attr:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The value of top-level attribute ``name``, or ``default``."""
+        a = self.get(name)
+        return default if a is None else a.value
+
+    def walk(self) -> Iterator[Attr]:
+        for a in self.attrs:
+            yield from a.walk()

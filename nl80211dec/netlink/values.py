@@ -1,0 +1,57 @@
+"""Scalar attribute payloads shared by every netlink family.
+
+One table from kind to (size, struct format) serves all fixed-size kinds, so
+a family only has to say which kind an attribute is.
+"""
+
+from __future__ import annotations
+
+import struct
+
+FIXED = {
+    "u8": (1, "B"), "u16": (2, "H"), "u32": (4, "I"), "u64": (8, "Q"),
+    "s8": (1, "b"), "s16": (2, "h"), "s32": (4, "i"), "s64": (8, "q"),
+    "be16": (2, ">H"), "be32": (4, ">I"),
+}
+_STRUCTS = {(k, o): struct.Struct((f if f.startswith(">") else o + f)) for k, (_, f) in FIXED.items()
+            for o in "<>"}
+
+
+def scalar(kind: str, buf: bytes, start: int, end: int, order: str = "<") -> tuple[object, str | None]:
+    """Decode a fixed-size or string-like payload; (value, problem)."""
+    n = end - start
+    fixed = FIXED.get(kind)
+    if fixed is not None:
+        size = fixed[0]
+        if n != size:
+            return None, f"{kind} needs {size} bytes, has {n}"
+        return _STRUCTS[kind, order].unpack_from(buf, start)[0], None
+    if kind == "flag":
+        return True, (None if n == 0 else f"flag carries {n} bytes")
+    if kind == "string":
+        raw = bytes(buf[start:end])
+        nul = raw.find(b"\0")
+        if nul >= 0:
+            raw = raw[:nul]
+        return raw.decode("utf-8", "backslashreplace"), None
+    if kind == "mac":
+        if n != 6:
+            return None, f"MAC address needs 6 bytes, has {n}"
+        return format_mac(buf[start:end]), None
+    return None, None
+
+
+def format_mac(b: bytes) -> str:
+    return ":".join(f"{x:02x}" for x in b)
+
+
+def escape_text(raw: bytes) -> str:
+    """Readable, terminal-safe text for untrusted bytes such as SSIDs."""
+    text = raw.decode("utf-8", "backslashreplace")
+    out = []
+    for ch in text:
+        if ch == "\\" or ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return "".join(out)

@@ -1,0 +1,226 @@
+"""nl80211 attributes: names from the generated enums, types from the policy.
+
+Every attribute is kept: an unknown number becomes ``UNKNOWN_<n>`` with its
+bytes, a payload that does not fit its type keeps its bytes and a ``problem``.
+Frames, element lists and SAE bodies are left for the 802.11 layer.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from ..dot11 import enums as dot11_enums
+from ..netlink.core import iter_attrs
+from ..netlink.message import Attr
+from ..netlink.values import FIXED, escape_text, format_mac, scalar
+from . import enums
+from .policy import DEFAULT, Spec, spec_for
+
+MAX_DEPTH = 12  # deeper than any nl80211 policy nests; bounds hostile input
+
+# Attributes whose u32 value is a frequency in MHz (by nested set).
+FREQUENCY_ATTRS = {
+    ("nl80211_attrs", "WIPHY_FREQ"), ("nl80211_attrs", "CENTER_FREQ1"), ("nl80211_attrs", "CENTER_FREQ2"),
+    ("nl80211_attrs", "WIPHY_FREQ_HINT"), ("nl80211_bss", "FREQUENCY"), ("nl80211_frequency_attr", "FREQ"),
+    ("nl80211_survey_info", "FREQUENCY"),
+}
+
+
+def channel_of(freq: int) -> int | None:
+    """IEEE channel number of a centre frequency in MHz (2.4/5/6/60 GHz bands)."""
+    if freq == 2484:
+        return 14
+    if 2407 < freq < 2484:
+        return (freq - 2407) // 5
+    if freq == 5935:
+        return 2
+    if 5950 < freq <= 7115:
+        return (freq - 5950) // 5
+    if 4910 <= freq <= 5895:
+        return (freq - 5000) // 5 if freq >= 5000 else (freq - 4000) // 5
+    if 58320 <= freq <= 70200:
+        return (freq - 56160) // 2160
+    return None
+
+
+def suite_text(value: int, table: dict[int, str]) -> tuple[str, str | None]:
+    """'00-0f-ac:8 (SAE)'; notices a selector written in the wrong byte order."""
+    def fmt(v: int) -> str:
+        name = table.get(v)
+        base = f"{v >> 24 & 0xff:02x}-{v >> 16 & 0xff:02x}-{v >> 8 & 0xff:02x}:{v & 0xff}"
+        return f"{base} ({name})" if name else base
+
+    if value not in table:
+        swapped = struct.unpack("<I", struct.pack(">I", value))[0]
+        if swapped in table:
+            return fmt(swapped), ("selector is byte-swapped (big-endian on the wire); brcmfmac sends the "
+                                  "AKM of EXTERNAL_AUTH this way")
+    return fmt(value), None
+
+
+def _enum_table(name: str | None) -> dict[int, str]:
+    if not name:
+        return {}
+    if name.startswith("dot11:"):
+        return getattr(dot11_enums, name[6:])
+    return enums.ENUMS.get(name, {})
+
+
+def _named(value: int, table: dict[int, str]) -> str:
+    name = table.get(value)
+    return f"{name} ({value})" if name else str(value)
+
+
+def _mask_names(value: int, table: dict[int, str], *, bit_numbers: bool = False) -> str:
+    names = []
+    rest = value
+    for v, n in sorted(table.items()):
+        bit = (1 << v) if bit_numbers else v
+        if bit and value & bit == bit and bit & (bit - 1) == 0:
+            names.append(n)
+            rest &= ~bit
+    if rest:
+        names.append(f"{rest:#x}")
+    return f"{value:#x}" + (f" ({', '.join(names)})" if names else "")
+
+
+def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs", order: str = "<",
+                 depth: int = 0) -> list[Attr]:
+    """Decode the attributes in ``buf[start:end]`` named by enum ``table``."""
+    names = enums.ENUMS.get(table, {})
+    out: list[Attr] = []
+    for num, _flags, s, e, problem in iter_attrs(buf, start, end, order):
+        name = names.get(num) or f"UNKNOWN_{num}"
+        if problem is not None:
+            out.append(Attr(num, name, "binary", bytes(buf[s:e]), problem=problem))
+            break
+        spec = spec_for(table, num) if table in ("nl80211_attrs",) or names else DEFAULT
+        out.append(_decode_one(buf, s, e, num, name, spec, table, order, depth))
+    return out
+
+
+def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, table: str, order: str,
+                depth: int) -> Attr:
+    kind = spec.kind
+    raw = bytes(buf[s:e])
+    attr = Attr(num, name, kind, raw)
+    if kind in FIXED and s == e:
+        # nl80211 also uses some scalar attributes as empty flags (e.g.
+        # CONTROL_PORT_ETHERTYPE in wiphy dumps says "supported")
+        attr.kind, attr.value, attr.note = "flag", True, f"empty {kind} attribute: used as a flag here"
+        return attr
+    if kind in FIXED or kind in ("flag", "string", "mac"):
+        value, problem = scalar(kind, buf, s, e, order)
+        attr.value, attr.problem = value, problem
+        if problem is None and isinstance(value, int) and kind != "flag":
+            if spec.enum:
+                attr.text = _named(value, _enum_table(spec.enum))
+            elif (table, name) in FREQUENCY_ATTRS:
+                ch = channel_of(value)
+                attr.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
+        return attr
+    if kind == "ssid":
+        attr.value = escape_text(raw)
+        return attr
+    if kind == "bitmask":
+        value, problem = scalar("u32", buf, s, e, order)
+        attr.value, attr.problem = value, problem
+        if problem is None and spec.enum:
+            attr.text = _mask_names(value, _enum_table(spec.enum))  # type: ignore[arg-type]
+        return attr
+    if kind == "bitmap":
+        bits = [i for i in range(len(raw) * 8) if raw[i // 8] >> (i % 8) & 1]
+        table_ = _enum_table(spec.enum)
+        attr.value = [table_.get(b, str(b)) for b in bits]
+        return attr
+    if kind in ("suite", "suites"):
+        if len(raw) % 4 or (kind == "suite" and len(raw) != 4):
+            attr.problem = f"suite selectors need a multiple of 4 bytes, has {len(raw)}"
+            return attr
+        table_ = dot11_enums.AKM_SUITES if "AKM" in name else dot11_enums.CIPHER_SUITES
+        values = list(struct.unpack(f"{order}{len(raw) // 4}I", raw))
+        texts, notes = [], []
+        for v in values:
+            t, n = suite_text(v, table_)
+            texts.append(t)
+            if n:
+                notes.append(n)
+        attr.value = values[0] if kind == "suite" else values
+        attr.text = ", ".join(texts)
+        attr.note = notes[0] if notes else None
+        return attr
+    if kind == "sta_flag_update":
+        if len(raw) != 8:
+            attr.problem = f"sta_flag_update needs 8 bytes, has {len(raw)}"
+            return attr
+        mask, setv = struct.unpack(order + "II", raw)
+        flags = enums.ENUMS["nl80211_sta_flags"]
+        attr.value = {"mask": mask, "set": setv}
+        attr.text = (f"mask {_mask_names(mask, flags, bit_numbers=True)}, "
+                     f"set {_mask_names(setv, flags, bit_numbers=True)}")
+        return attr
+    if kind in ("ies", "frame", "sae", "binary"):
+        return attr
+    # everything below holds nested attributes
+    if depth >= MAX_DEPTH:
+        attr.problem = f"nesting deeper than {MAX_DEPTH} levels"
+        return attr
+    if kind == "nested":
+        attr.children = decode_attrs(buf, s, e, spec.children or "", order, depth + 1)
+    elif kind == "array":
+        attr.children = []
+        for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+            child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=problem)
+            if problem is None:
+                child.children = decode_attrs(buf, cs, ce, spec.children or "", order, depth + 2)
+            attr.children.append(child)
+    elif kind in ("iftype_flags", "u32s", "freqs", "ssids", "frame_types"):
+        attr.children = _decode_list(buf, s, e, kind, spec, order, depth)
+    else:
+        attr.problem = f"no decoder for kind {kind}"
+    return attr
+
+
+def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, depth: int) -> list[Attr]:
+    """Nested sets whose children are indexes or enum members of one type."""
+    iftypes = enums.ENUMS["nl80211_iftype"]
+    out: list[Attr] = []
+    for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+        raw = bytes(buf[cs:ce])
+        if problem is not None:
+            out.append(Attr(idx, str(idx), "binary", raw, problem=problem))
+            break
+        if kind == "iftype_flags":
+            child = Attr(idx, iftypes.get(idx, f"UNKNOWN_{idx}"), "flag", raw, value=True)
+        elif kind == "u32s":
+            value, problem = scalar("u32", buf, cs, ce, order)
+            child = Attr(idx, str(idx), "u32", raw, value=value, problem=problem)
+            if problem is None:
+                child.text = _named(value, _enum_table(spec.enum))  # type: ignore[arg-type]
+        elif kind == "freqs":
+            value, problem = scalar("u32", buf, cs, ce, order)
+            child = Attr(idx, str(idx), "u32", raw, value=value, problem=problem)
+            if problem is None:
+                ch = channel_of(value)  # type: ignore[arg-type]
+                child.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
+        elif kind == "ssids":
+            child = Attr(idx, str(idx), "ssid", raw, value=escape_text(raw))
+        else:  # frame_types: per iftype, a list of FRAME_TYPE u16 values
+            child = Attr(idx, iftypes.get(idx, f"UNKNOWN_{idx}"), "nested", raw)
+            child.children = []
+            if depth + 2 <= MAX_DEPTH:
+                for num, _g, fs, fe, prob in iter_attrs(buf, cs, ce, order):
+                    value, prob2 = (None, prob) if prob else scalar("u16", buf, fs, fe, order)
+                    ft = Attr(num, enums.ATTRS.get(num, f"UNKNOWN_{num}"), "u16", bytes(buf[fs:fe]),
+                              value=value, problem=prob2)
+                    if value is not None:
+                        ft.text = f"{value:#06x}"
+                    child.children.append(ft)
+                    if prob:
+                        break
+        out.append(child)
+    return out
+
+
+def mac_text(raw: bytes) -> str:
+    return format_mac(raw)

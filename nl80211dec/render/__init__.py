@@ -1,0 +1,1 @@
+"""Renderers: text timeline, JSON lines, notebook HTML. They only read messages."""

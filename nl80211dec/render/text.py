@@ -1,0 +1,150 @@
+"""The text timeline: one header line per message, attributes as a tree.
+
+Modelled on iwmon's layout so its users feel at home: ``<`` user space to
+kernel, ``>`` kernel to user space, seconds since the first record on the
+right.  Untrusted strings are escaped; nothing is ever dropped silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, TextIO
+
+from ..netlink.core import flag_names
+from ..netlink.message import Attr, Message
+from ..pipeline import Summary, describe_errno
+
+ROLE_WORDS = {"request": "Request", "reply": "Reply", "ack": "ACK", "error": "Error", "event": "Event",
+              "done": "Done", "eapol": "EAPoL", "unknown": "Record"}
+WIDTH = 76
+MAX_HEX_LINES = 64  # longer binary values are summarised; --full-hex shows all
+
+
+def hexdump(raw: bytes, indent: str, limit: int | None = MAX_HEX_LINES) -> list[str]:
+    lines = []
+    for i in range(0, len(raw), 16):
+        if limit is not None and i // 16 >= limit:
+            lines.append(f"{indent}... {len(raw) - i} more bytes")
+            break
+        chunk = raw[i:i + 16]
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{indent}{chunk.hex(' '):<48}  {text}")
+    return lines
+
+
+def _flags_kind(msg: Message) -> str:
+    if msg.nl_type == 2:
+        return "error"
+    name = msg.cmd_name or ""
+    if name.startswith(("GET", "NEWFAMILY")) or "GET" in name:
+        return "get"
+    if name.startswith(("NEW", "SET")):
+        return "new"
+    return ""
+
+
+def header_line(msg: Message, t0: float) -> str:
+    arrow = "<" if msg.role == "request" else ">"
+    fam = msg.family or msg.protocol
+    if msg.family_source in ("assumed", "later-nlctrl"):
+        fam += "?" if msg.family_source == "assumed" else ""
+    what = msg.cmd_name or msg.type_name or "?"
+    num = f" ({msg.cmd})" if msg.cmd is not None and msg.cmd_name else ""
+    flags = ",".join(flag_names(msg.flags, kind=_flags_kind(msg))) if msg.protocol != "eapol" else ""
+    left = f"{arrow} {ROLE_WORDS.get(msg.role, msg.role)}: {fam} {what}{num} len {msg.length}"
+    if flags:
+        left += f" [{flags}]"
+    right = f"{msg.timestamp - t0:.6f}"
+    return f"{left:<{WIDTH}} {right}"
+
+
+def _value_text(a: Attr) -> str:
+    if a.problem is not None:
+        return f"MALFORMED: {a.problem} ({len(a.raw)} bytes)"
+    if a.text is not None:
+        return a.text
+    if a.kind == "flag":
+        return "true"
+    if a.kind == "ssid":
+        return f'"{a.value}"'
+    if isinstance(a.value, list):
+        return ", ".join(str(v) for v in a.value) if a.value else "(none)"
+    if isinstance(a.value, dict):
+        return ", ".join(f"{k} {v}" for k, v in a.value.items())
+    if a.value is not None:
+        return str(a.value)
+    if a.children is not None:
+        return f"{len(a.children)} attrs"
+    return f"{len(a.raw)} bytes"
+
+
+def attr_lines(a: Attr, indent: str, full_hex: bool = False) -> list[str]:
+    lines = [f"{indent}{a.name} ({a.num}): {_value_text(a)}"]
+    if a.note:
+        lines.append(f"{indent}    note: {a.note}")
+    sub = indent + "    "
+    if a.decoded is not None and hasattr(a.decoded, "text_lines"):
+        lines.extend(a.decoded.text_lines(sub))
+    if a.children:
+        for c in a.children:
+            lines.extend(attr_lines(c, sub, full_hex))
+    elif a.kind in ("binary", "ies", "frame", "sae") or a.problem is not None:
+        if a.raw and (a.decoded is None or full_hex):
+            lines.extend(hexdump(a.raw, sub, None if full_hex else MAX_HEX_LINES))
+    return lines
+
+
+def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
+    lines = [header_line(msg, t0)]
+    ind = "    "
+    if msg.protocol != "eapol":
+        extra = f"{ind}seq {msg.seq} pid {msg.pid}"
+        if msg.reply_to is not None:
+            extra += f", answers message {msg.reply_to}"
+        if msg.family_source == "assumed":
+            extra += f", family id {msg.family_id:#x} assumed nl80211"
+        elif msg.family_source == "later-nlctrl":
+            extra += f", family id {msg.family_id:#x} named by a later NEWFAMILY"
+        lines.append(extra)
+    if msg.problem:
+        lines.append(f"{ind}MALFORMED: {msg.problem}")
+        lines.extend(hexdump(msg.raw, ind + "    "))
+    if msg.error is not None:
+        e = msg.error
+        lines.append(f"{ind}{'status' if e.errno == 0 else 'errno'}: {describe_errno(e.errno)}")
+        if e.ext_msg:
+            lines.append(f'{ind}extended ACK: "{e.ext_msg}"' + (f" at offset {e.ext_offset}" if e.ext_offset else ""))
+    for key, value in msg.header_extra.items():
+        if not key.endswith("_text"):
+            text = msg.header_extra.get(f"{key}_text")
+            lines.append(f"{ind}{key}: {value}" + (f" ({text})" if text else ""))
+    for note in msg.notes:
+        lines.append(f"{ind}! {note}")
+    if msg.eapol is not None and hasattr(msg.eapol, "text_lines"):
+        lines.extend(msg.eapol.text_lines(ind))
+    for a in msg.attrs:
+        lines.extend(attr_lines(a, ind, full_hex))
+    return lines
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    d = summary.as_dict()
+    lines = ["", f"Summary: {d['records']} records, {d['messages']} messages, {d['malformed']} malformed, "
+                 f"{sum(d['skipped'].values())} skipped, {d['duplicates']} duplicate deliveries, "
+                 f"{d['cleared_by_kernel']} cleared by the kernel"]
+    for reason, n in sorted(d["skipped"].items()):
+        lines.append(f"  skipped {n}: {reason}")
+    for fid, info in sorted(d["families"].items()):
+        lines.append(f"  family {fid} = {info['name']} ({info['source']})")
+    for note in d["notes"]:
+        lines.append(f"  note: {note}")
+    if d["damage"]:
+        lines.append(f"  DAMAGED: {d['damage']['error']}; everything before it was decoded")
+    return lines
+
+
+def write_text(messages: Iterable[Message], out: TextIO, *, full_hex: bool = False, t0: Any = None) -> None:
+    for msg in messages:
+        if t0 is None:
+            t0 = msg.timestamp
+        out.write("\n".join(message_lines(msg, t0, full_hex)))
+        out.write("\n")
