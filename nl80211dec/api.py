@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Iterator, Union
+from collections.abc import Iterator
+from typing import IO, Union
 
 from .capture.reader import CaptureReader
 from .netlink.message import Message

@@ -12,8 +12,8 @@ import errno as errno_mod
 import os
 import struct
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .capture.reader import Record
 from .errors import DecodeError
@@ -23,8 +23,8 @@ from .netlink import enums as nl_enums
 from .netlink.core import NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, host_order, iter_attrs, split_messages
 from .netlink.genl import GENL_ID_CTRL, FamilyMap, decode_ctrl
 from .netlink.message import Attr, Message, NetlinkError
-from .netlink.rtnl import decode_rtnl
 from .netlink.roles import RoleTracker
+from .netlink.rtnl import decode_rtnl
 from .netlink.values import scalar
 from .nl80211 import enums as nl80211_enums
 from .nl80211.decode import decode_attrs

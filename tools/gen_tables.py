@@ -142,7 +142,7 @@ def strip_prefix(values: dict[int, str]) -> tuple[str, dict[int, str]]:
         return "", dict(values)
     parts = [n.split("_") for n in names]
     common: list[str] = []
-    for tokens in zip(*parts):
+    for tokens in zip(*parts):  # noqa: B905 - shortest name bounds the prefix
         if len(set(tokens)) != 1:
             break
         common.append(tokens[0])
@@ -154,6 +154,10 @@ def strip_prefix(values: dict[int, str]) -> tuple[str, dict[int, str]]:
         common.pop()
     prefix = "_".join(common) + "_" if common else ""
     return prefix, {v: n[len(prefix):] for v, n in values.items()}
+
+
+def _unprefix(name: str, prefix: str) -> str:
+    return name[len(prefix):] if name.startswith(prefix) else name
 
 
 def _header_line(path: Path, data: bytes) -> str:
@@ -180,8 +184,7 @@ def render_nl80211(path: Path) -> str:
         lines.append(f"PREFIXES[{enum_name!r}] = {prefix!r}\n")
         lines.append(f"ENUMS[{enum_name!r}] = {pprint.pformat(short, width=100, sort_dicts=True)}\n")
         if aliases:
-            short_alias = {a[len(prefix):] if a.startswith(prefix) else a: t[len(prefix):] if t.startswith(prefix) else t
-                           for a, t in aliases.items()}
+            short_alias = {_unprefix(a, prefix): _unprefix(t, prefix) for a, t in aliases.items()}
             lines.append(f"ALIASES[{enum_name!r}] = {pprint.pformat(short_alias, width=100)}\n")
         lines.append("\n")
     lines.append('COMMANDS = ENUMS["nl80211_commands"]\nATTRS = ENUMS["nl80211_attrs"]\n')
@@ -224,8 +227,8 @@ def render_netlink() -> str:
     import pyroute2
     import pyroute2.netlink as nl
     from pyroute2.netlink import ctrlmsg, rtnl
-    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
     from pyroute2.netlink.rtnl import ifinfmsg as ifinfmod
+    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
     from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 
     def consts(module, prefix: str) -> dict[int, str]:

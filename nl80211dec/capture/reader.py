@@ -12,8 +12,9 @@ import io
 import os
 import struct
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from ..errors import DecodeError, NotACaptureError, TruncatedError
 from . import schemas as S

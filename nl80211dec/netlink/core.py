@@ -8,7 +8,7 @@ module against them byte for byte.
 from __future__ import annotations
 
 import struct
-from typing import Iterator
+from collections.abc import Iterator
 
 NLMSG_HDR = struct.Struct("<IHHII")
 NLMSG_HDR_BE = struct.Struct(">IHHII")

@@ -13,7 +13,7 @@ FIXED = {
     "s8": (1, "b"), "s16": (2, "h"), "s32": (4, "i"), "s64": (8, "q"),
     "be16": (2, ">H"), "be32": (4, ">I"),
 }
-_STRUCTS = {(k, o): struct.Struct((f if f.startswith(">") else o + f)) for k, (_, f) in FIXED.items()
+_STRUCTS = {(k, o): struct.Struct(f if f.startswith(">") else o + f) for k, (_, f) in FIXED.items()
             for o in "<>"}
 
 

@@ -7,7 +7,8 @@ right.  Untrusted strings are escaped; nothing is ever dropped silently.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
@@ -87,9 +88,9 @@ def attr_lines(a: Attr, indent: str, full_hex: bool = False) -> list[str]:
     if a.children:
         for c in a.children:
             lines.extend(attr_lines(c, sub, full_hex))
-    elif a.kind in ("binary", "ies", "frame", "sae") or a.problem is not None:
-        if a.raw and (a.decoded is None or full_hex):
-            lines.extend(hexdump(a.raw, sub, None if full_hex else MAX_HEX_LINES))
+    elif ((a.kind in ("binary", "ies", "frame", "sae") or a.problem is not None)
+          and a.raw and (a.decoded is None or full_hex)):
+        lines.extend(hexdump(a.raw, sub, None if full_hex else MAX_HEX_LINES))
     return lines
 
 
