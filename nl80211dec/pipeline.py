@@ -104,7 +104,8 @@ class Decoder:
         produced = self._record_messages(record)
         out: list[Message] = []
         for msg in produced:
-            if self._held or self._undecided(msg):
+            undecided = self._undecided(msg)  # always: it also gathers the evidence
+            if self._held or undecided:
                 self._held.append(msg)
             else:
                 out.append(self._finish(msg))
@@ -223,8 +224,8 @@ class Decoder:
             return
         elen, etype, eflags, eseq, epid = struct.unpack_from(order + "IHHII", raw, 20)
         e.echo_type, e.echo_flags, e.echo_seq, e.echo_pid = etype, eflags, eseq, epid
-        if len(raw) >= 37 and etype >= 16:
-            e.echo_cmd = raw[36]
+        if not msg.flags & NLM_F_CAPPED and elen >= 20 and len(raw) >= 37 and etype >= 16:
+            e.echo_cmd = raw[36]  # the echoed request's genl command
         ext_start = 20 + (16 if msg.flags & NLM_F_CAPPED else max(16, (elen + 3) & ~3))
         if msg.flags & NLM_F_ACK_TLVS and ext_start < len(raw):
             for num, _f, s, end, problem in iter_attrs(raw, ext_start, len(raw), order):

@@ -1,0 +1,75 @@
+"""The command line: output forms, filters, exit status, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nl80211dec.cli import main
+
+from .golden_util import CAPTURES
+
+OK = str(CAPTURES / "iwd-sae-ok" / "nlmon.pcap")
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output_and_summary(capsys):
+    code, out, err = run(capsys, OK)
+    assert code == 0, err
+    assert "< Request: nl80211 AUTHENTICATE (37)" in out
+    assert "Summary: 413 records" in out
+
+
+def test_json_lines_are_valid_and_end_with_summary(capsys):
+    code, out, _ = run(capsys, "--json", OK)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert lines[-1]["kind"] == "summary" and lines[-1]["records"] == 413
+    msgs = [x for x in lines if x["kind"] == "message"]
+    assert len(msgs) == lines[-1]["messages"]
+    assert {"index", "timestamp", "record", "role", "family", "cmd", "cmd_name", "attrs"} <= set(msgs[0])
+
+
+def test_filters(capsys):
+    _, out, _ = run(capsys, "--json", "--cmd", "authenticate", "--ifindex", "3", OK)
+    msgs = [json.loads(x) for x in out.splitlines()][:-1]
+    assert msgs and all(m["cmd_name"] == "AUTHENTICATE" for m in msgs)
+    assert all(any(a["name"] == "IFINDEX" and a["value"] == 3 for a in m["attrs"]) for m in msgs)
+
+
+def test_not_a_capture_exits_2(capsys, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    code, out, err = run(capsys, str(bad))
+    assert code == 2 and "not a capture" in err and "Traceback" not in err
+    code, _, err = run(capsys, str(tmp_path / "missing.pcap"))
+    assert code == 2 and "No such file" in err
+
+
+def test_truncated_file_exits_1_after_decoding_the_rest(capsys, tmp_path):
+    data = (CAPTURES / "iwd-sae-ok" / "iwmon.pcap").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[: len(data) // 2 + 7])
+    code, out, err = run(capsys, "--json", str(cut))
+    summary = json.loads(out.splitlines()[-1])
+    assert code == 1 and summary["damage"] and summary["messages"] > 400
+    assert "damaged" in err
+
+
+def test_bad_family_option_exits_2(capsys):
+    code, _, err = run(capsys, "--family", "nl80211", OK)
+    assert code == 2 and "--family" in err
+
+
+@pytest.mark.slow
+def test_module_entry_point_runs():
+    res = subprocess.run([sys.executable, "-m", "nl80211dec", "--version"], capture_output=True, text=True)
+    assert res.returncode == 0 and res.stdout.startswith("nl80211dec ")
