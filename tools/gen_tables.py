@@ -67,6 +67,19 @@ EXT_ELEMENT_SUPPLEMENT = {
     93: "ANTI_CLOGGING_TOKEN",
 }
 
+# IEEE 802.11-2020 Table 9-482: WNM action field values (the kernel header
+# names only the unprotected ones).
+WNM_ACTIONS = {
+    0: "EVENT_REQUEST", 1: "EVENT_REPORT", 2: "DIAGNOSTIC_REQUEST", 3: "DIAGNOSTIC_REPORT",
+    4: "LOCATION_CONFIGURATION_REQUEST", 5: "LOCATION_CONFIGURATION_RESPONSE", 6: "BSS_TRANSITION_QUERY",
+    7: "BSS_TRANSITION_REQUEST", 8: "BSS_TRANSITION_RESPONSE", 9: "FMS_REQUEST", 10: "FMS_RESPONSE",
+    11: "COLLOCATED_INTERFERENCE_REQUEST", 12: "COLLOCATED_INTERFERENCE_REPORT", 13: "TFS_REQUEST",
+    14: "TFS_RESPONSE", 15: "TFS_NOTIFY", 16: "SLEEP_MODE_REQUEST", 17: "SLEEP_MODE_RESPONSE",
+    18: "TIM_BROADCAST_REQUEST", 19: "TIM_BROADCAST_RESPONSE", 20: "QOS_TRAFFIC_CAPABILITY_UPDATE",
+    21: "CHANNEL_USAGE_REQUEST", 22: "CHANNEL_USAGE_RESPONSE", 23: "DMS_REQUEST", 24: "DMS_RESPONSE",
+    25: "TIMING_MEASUREMENT_REQUEST", 26: "NOTIFICATION_REQUEST", 27: "NOTIFICATION_RESPONSE",
+}
+
 _ENUM_RE = re.compile(r"^enum\s+(\w+)\s*\{(.*?)^\};", re.S | re.M)
 _COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _SUITE_RE = re.compile(r"^#define\s+WLAN_(CIPHER|AKM)_SUITE_(\w+)\s+SUITE\((\w+),\s*(\w+)\)", re.M)
@@ -208,6 +221,8 @@ def render_ieee80211(path: Path) -> str:
             short.update(supplement[py_name])
             short = dict(sorted(short.items()))
         lines.append(f"{py_name}: dict[int, str] = {pprint.pformat(short, width=100)}\n\n")
+    lines.append(f"WNM_ACTIONS: dict[int, str] = {pprint.pformat(WNM_ACTIONS, width=100)}\n\n")
+    lines.extend(_define_tables(source))
     ouis = {name: int(v, 0) for name, v in _DEFINE_RE.findall(source)}
     suites: dict[str, dict[int, str]] = {"CIPHER": {}, "AKM": {}}
     for kind, name, oui, ident in _SUITE_RE.findall(source):
@@ -260,6 +275,44 @@ def render_netlink() -> str:
     for name, table in tables.items():
         lines.append(f"{name} = {pprint.pformat(table, width=100)}\n\n")
     return "".join(lines)
+
+
+def _defines(source: str, prefix: str) -> list[tuple[str, int]]:
+    """``#define PREFIX_NAME value`` lines in header order (constant values only)."""
+    out = []
+    for name, expr in re.findall(rf"^#define\s+{prefix}(\w+)\s+([^\n/]+)", source, re.M):
+        value = _int(expr, {})
+        if value is not None:
+            out.append((name, value))
+    return out
+
+
+def _define_tables(source: str) -> list[str]:
+    """Frame types/subtypes, auth algorithms and capability bits from #defines."""
+    ftypes = {v >> 2: n for n, v in _defines(source, "IEEE80211_FTYPE_")}
+    # subtype #defines come in runs per frame type (mgmt, ctl, data, ext), each
+    # run in ascending order; a value that does not ascend starts the next run
+    runs: list[dict[int, str]] = [{}]
+    last = -1
+    for name, value in _defines(source, "IEEE80211_STYPE_"):
+        if value <= last:
+            runs.append({})
+        runs[-1].setdefault(value >> 4, name)
+        last = value
+    subtypes = {ftype: runs[i] for i, ftype in enumerate(sorted(ftypes)) if i < len(runs)}
+    auth = {}
+    for n, v in _defines(source, "WLAN_AUTH_"):
+        if not n.endswith("_LEN"):
+            auth.setdefault(v, n)
+    caps = {}
+    for n, v in _defines(source, "WLAN_CAPABILITY_"):
+        caps.setdefault(v, n)
+    return [
+        f"FRAME_TYPES: dict[int, str] = {pprint.pformat(ftypes, width=100)}\n\n",
+        f"FRAME_SUBTYPES: dict[int, dict[int, str]] = {pprint.pformat(subtypes, width=100)}\n\n",
+        f"AUTH_ALGORITHMS: dict[int, str] = {pprint.pformat(auth, width=100)}\n\n",
+        f"CAPABILITY_BITS: dict[int, str] = {pprint.pformat(caps, width=100)}\n\n",
+    ]
 
 
 def targets() -> list[tuple[Path, str]]:

@@ -1,12 +1,71 @@
-"""The 802.11 layer's entry point: decode the frames nl80211 attributes carry."""
+"""The 802.11 layer's entry point: decode what nl80211 attributes carry.
+
+Called once per finished message, in capture order, so SAE context (group,
+token, H2E) flows from commits to the confirms and retries after them.
+Which attribute holds what is a table; the few rules that need the message
+(AUTH_DATA is SAE only with AUTH_TYPE SAE; CONTROL_PORT_FRAME carries EAPoL)
+are written next to it.
+"""
 
 from __future__ import annotations
 
-from ..netlink.message import Message
+import struct
+
+from ..netlink.message import Attr, Message
+from ..sae.body import decode_sae
+from ..sae.context import SaeTracker
+from .eapol import decode_eapol
+from .elements import ElementList
+from .frames import ZERO_MAC, decode_frame
+
+EAPOL_COMMANDS = {"CONTROL_PORT_FRAME", "CONTROL_PORT_FRAME_TX_STATUS"}
+RXMGMT_FLAG_EXTERNAL_AUTH = 2
 
 
 class Dot11Layer:
-    """Called on each finished message; fills ``attr.decoded`` for frames."""
+    """Fills ``attr.decoded`` with Frame / ElementList / SaeBody / Eapol objects."""
+
+    def __init__(self) -> None:
+        self.sae = SaeTracker()
+        self._if_mac: dict[int, str] = {}
 
     def process(self, msg: Message) -> None:
-        return None
+        if msg.protocol == "eapol":
+            msg.eapol = decode_eapol(msg.raw)
+            return
+        if msg.family != "nl80211" or not msg.attrs:
+            return
+        ifindex = msg.value("IFINDEX")
+        if msg.cmd_name in ("NEW_INTERFACE", "GET_INTERFACE") and isinstance(ifindex, int) and msg.get("MAC"):
+            self._if_mac[ifindex] = msg.value("MAC")
+        for attr in msg.walk():
+            if attr.problem is not None or not attr.raw:
+                continue
+            if attr.kind == "ies":
+                attr.decoded = ElementList(attr.raw)
+            elif attr.kind == "frame":
+                self._frame(msg, attr)
+            elif attr.kind == "sae":
+                self._auth_data(msg, attr, ifindex)
+
+    def _frame(self, msg: Message, attr: Attr) -> None:
+        if msg.cmd_name in EAPOL_COMMANDS:
+            attr.decoded = decode_eapol(attr.raw)
+            return
+        frame = decode_frame(attr.raw, self.sae)
+        attr.decoded = frame
+        flags = msg.value("RXMGMT_FLAGS")
+        external = isinstance(flags, int) and flags & RXMGMT_FLAG_EXTERNAL_AUTH
+        if external:
+            frame.findings.append("handed to user space for external authentication (RXMGMT_FLAGS)")
+        if frame.subtype_name == "AUTH" and frame.addr("BSSID") == ZERO_MAC and msg.role == "event":
+            frame.findings.append("BSSID (A3) is zero: brcmfmac builds external-auth RX frames this way")
+
+    def _auth_data(self, msg: Message, attr: Attr, ifindex: object) -> None:
+        if msg.value("AUTH_TYPE") != 4 or len(attr.raw) < 4:
+            return  # FILS and others use AUTH_DATA differently; keep the bytes
+        seq, status = struct.unpack_from("<HH", attr.raw)
+        local = self._if_mac.get(ifindex) if isinstance(ifindex, int) else None
+        peer = msg.value("MAC") or "?"
+        ctx = self.sae.get(local or f"ifindex {ifindex}", peer)
+        attr.decoded = decode_sae(seq, status, attr.raw[4:], ctx)

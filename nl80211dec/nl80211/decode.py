@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 
 from ..dot11 import enums as dot11_enums
+from ..dot11.suites import suite_text
 from ..netlink.core import iter_attrs
 from ..netlink.message import Attr
 from ..netlink.values import FIXED, escape_text, format_mac, scalar
@@ -41,21 +42,6 @@ def channel_of(freq: int) -> int | None:
     if 58320 <= freq <= 70200:
         return (freq - 56160) // 2160
     return None
-
-
-def suite_text(value: int, table: dict[int, str]) -> tuple[str, str | None]:
-    """'00-0f-ac:8 (SAE)'; notices a selector written in the wrong byte order."""
-    def fmt(v: int) -> str:
-        name = table.get(v)
-        base = f"{v >> 24 & 0xff:02x}-{v >> 16 & 0xff:02x}-{v >> 8 & 0xff:02x}:{v & 0xff}"
-        return f"{base} ({name})" if name else base
-
-    if value not in table:
-        swapped = struct.unpack("<I", struct.pack(">I", value))[0]
-        if swapped in table:
-            return fmt(swapped), ("selector is byte-swapped (big-endian on the wire); brcmfmac sends the "
-                                  "AKM of EXTERNAL_AUTH this way")
-    return fmt(value), None
 
 
 def _enum_table(name: str | None) -> dict[int, str]:

@@ -1,0 +1,236 @@
+"""802.11 frames: header, addresses by role, and management bodies.
+
+Body layouts are one table (:data:`BODY_FIELDS`, mirroring the Construct
+schemas in :mod:`.schemas`) read by one loop; only Authentication (SAE) and
+Action need code of their own.  A short or odd frame is flagged, not fatal.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from ..netlink.values import format_mac
+from ..sae.body import SaeBody, decode_sae
+from ..sae.context import SaeTracker
+from . import enums
+from .elements import ElementList
+
+FLAG_NAMES = ["to_ds", "from_ds", "more_frag", "retry", "power_mgmt", "more_data", "protected", "order"]
+ZERO_MAC = "00:00:00:00:00:00"
+
+# subtype -> fixed fields before the elements: (name, struct format, kind)
+BODY_FIELDS: dict[int, list[tuple[str, str, str]]] = {
+    0: [("capability", "H", "cap"), ("listen_interval", "H", "int")],
+    1: [("capability", "H", "cap"), ("status", "H", "status"), ("aid", "H", "aid")],
+    2: [("capability", "H", "cap"), ("listen_interval", "H", "int"), ("current_ap", "6s", "mac")],
+    3: [("capability", "H", "cap"), ("status", "H", "status"), ("aid", "H", "aid")],
+    4: [],
+    5: [("timestamp", "Q", "int"), ("beacon_interval", "H", "int"), ("capability", "H", "cap")],
+    8: [("timestamp", "Q", "int"), ("beacon_interval", "H", "int"), ("capability", "H", "cap")],
+    10: [("reason", "H", "reason")],
+    11: [("algorithm", "H", "auth_alg"), ("transaction", "H", "int"), ("status", "H", "status")],
+    12: [("reason", "H", "reason")],
+}
+
+ACTION_TABLES = {
+    3: None, 4: enums.PUBLIC_ACTIONS, 5: enums.RADIO_MEASUREMENT_ACTIONS, 0: enums.SPECTRUM_MGMT_ACTIONS,
+    8: enums.SA_QUERY_ACTIONS, 10: enums.WNM_ACTIONS, 11: enums.UNPROTECTED_WNM_ACTIONS, 12: enums.TDLS_ACTIONS,
+    15: enums.SELF_PROTECTED_ACTIONS,
+}
+
+
+def _named(value: int, table: dict[int, str]) -> str:
+    name = table.get(value)
+    return f"{name} ({value})" if name else str(value)
+
+
+class Frame:
+    """A decoded 802.11 frame."""
+
+    __slots__ = ("raw", "fc", "ftype", "subtype", "type_name", "subtype_name", "flags", "duration", "addrs",
+                 "seq", "frag", "fields", "elements", "sae", "findings", "problem", "body")
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.fc = 0
+        self.ftype = self.subtype = 0
+        self.type_name = self.subtype_name = ""
+        self.flags: list[str] = []
+        self.duration = 0
+        self.addrs: list[tuple[str, str]] = []
+        self.seq: int | None = None
+        self.frag: int | None = None
+        self.fields: dict[str, Any] = {}
+        self.elements: ElementList | None = None
+        self.sae: SaeBody | None = None
+        self.findings: list[str] = []
+        self.problem: str | None = None
+        self.body = b""
+
+    def __repr__(self) -> str:
+        return f"<Frame {self.subtype_name} {dict(self.addrs)}{' ' + repr(self.sae) if self.sae else ''}>"
+
+    def addr(self, role: str) -> str | None:
+        for r, mac in self.addrs:
+            if r == role:
+                return mac
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "type": self.type_name, "subtype": self.subtype_name, "frame_control": f"{self.fc:#06x}",
+            "flags": self.flags, "duration": self.duration, "addresses": {r: m for r, m in self.addrs},
+        }
+        if self.seq is not None:
+            d["seq"], d["frag"] = self.seq, self.frag
+        d.update(self.fields)
+        if self.elements is not None:
+            d.update(self.elements.as_json())
+        if self.sae is not None:
+            d["sae"] = self.sae.as_dict()
+        if self.findings:
+            d["findings"] = list(self.findings)
+        if self.problem:
+            d["problem"] = self.problem
+        return d
+
+    def as_json(self) -> dict[str, Any]:
+        return {"frame": self.as_dict()}
+
+    def text_lines(self, indent: str) -> list[str]:
+        lines = [f"{indent}{self.type_name}/{self.subtype_name} "
+                 f"fc={self.fc:#06x}{' [' + ','.join(self.flags) + ']' if self.flags else ''} "
+                 f"duration {self.duration}" + (f" seq {self.seq}" if self.seq is not None else "")]
+        sub = indent + "    "
+        lines.append(sub + "  ".join(f"{r}={m}" for r, m in self.addrs))
+        for k, v in self.fields.items():
+            lines.append(f"{sub}{k}: {v}")
+        if self.sae is not None:
+            lines.extend(self.sae.text_lines(sub))
+        if self.elements is not None:
+            lines.extend(self.elements.text_lines(sub))
+        if self.problem:
+            lines.append(f"{sub}MALFORMED: {self.problem}")
+        lines.extend(f"{sub}! {f}" for f in self.findings)
+        return lines
+
+
+def _addresses(frame: Frame, raw: bytes) -> int:
+    """Fill the addresses by role; return the header length."""
+    ftype, sub, fc = frame.ftype, frame.subtype, frame.fc
+
+    def mac(off: int) -> str:
+        return format_mac(raw[off:off + 6])
+
+    if ftype == 1:  # control: ACK/CTS carry RA only
+        if sub in (12, 13):
+            frame.addrs = [("RA", mac(4))]
+            return 10
+        frame.addrs = [("RA", mac(4)), ("TA", mac(10))]
+        return 16
+    if ftype == 0:
+        frame.addrs = [("DA", mac(4)), ("SA", mac(10)), ("BSSID", mac(16))]
+        return 24
+    to_from = fc >> 8 & 3
+    roles = {0: ("DA", "SA", "BSSID"), 1: ("BSSID", "SA", "DA"), 2: ("DA", "BSSID", "SA"), 3: ("RA", "TA", "DA")}
+    frame.addrs = [(roles[to_from][i], mac(4 + 6 * i)) for i in range(3)]
+    if to_from == 3:
+        frame.addrs.append(("SA", mac(24)))
+        return 30
+    return 24
+
+
+def decode_frame(raw: bytes, sae: SaeTracker | None = None) -> Frame:
+    """Decode one 802.11 frame (no FCS). Never raises on bad bytes."""
+    f = Frame(raw)
+    if len(raw) < 2:
+        f.problem = f"{len(raw)} octets: no frame control"
+        return f
+    (f.fc,) = struct.unpack_from("<H", raw)
+    f.ftype, f.subtype = f.fc >> 2 & 3, f.fc >> 4 & 0xF
+    f.type_name = enums.FRAME_TYPES.get(f.ftype, str(f.ftype))
+    f.subtype_name = enums.FRAME_SUBTYPES.get(f.ftype, {}).get(f.subtype, f"SUBTYPE_{f.subtype}")
+    f.flags = [n for i, n in enumerate(FLAG_NAMES) if f.fc >> (8 + i) & 1]
+    if f.fc & 3:
+        f.findings.append(f"protocol version {f.fc & 3} (only 0 is defined)")
+    need = 10 if f.ftype == 1 and f.subtype in (12, 13) else 16 if f.ftype == 1 else 24
+    if len(raw) < need:
+        f.problem = f"{len(raw)} octets: shorter than the {need}-octet header"
+        return f
+    (f.duration,) = struct.unpack_from("<H", raw, 2)
+    hdr_len = _addresses(f, raw)
+    if len(raw) < hdr_len:
+        f.problem = f"{len(raw)} octets: shorter than the {hdr_len}-octet header"
+        return f
+    if f.ftype != 1:
+        (sc,) = struct.unpack_from("<H", raw, 22)
+        f.seq, f.frag = sc >> 4, sc & 0xF
+    f.body = raw[hdr_len:]
+    if f.ftype == 0:
+        _management(f, sae)
+    return f
+
+
+def _management(f: Frame, sae: SaeTracker | None) -> None:
+    body = f.body
+    if "protected" in f.flags and f.subtype in (10, 12, 13):
+        f.fields["protected_body"] = f"{len(body)} octets (encrypted with the PTK; not decodable)"
+        return
+    pos = 0
+    for name, fmt, kind in BODY_FIELDS.get(f.subtype, []):
+        size = struct.calcsize("<" + fmt)
+        if pos + size > len(body):
+            f.problem = f"body ends before {name} ({len(body)} octets)"
+            return
+        (value,) = struct.unpack_from("<" + fmt, body, pos)
+        pos += size
+        f.fields[name] = _render(kind, value)
+    rest = body[pos:]
+    if f.subtype == 11:
+        _authentication(f, rest, sae)
+    elif f.subtype == 13:
+        _action(f, rest)
+    elif f.subtype in BODY_FIELDS:
+        f.elements = ElementList(rest)
+
+
+def _render(kind: str, value: Any) -> Any:
+    if kind == "status":
+        return _named(value, enums.STATUS_CODES)
+    if kind == "reason":
+        return _named(value, enums.REASON_CODES)
+    if kind == "auth_alg":
+        return _named(value, enums.AUTH_ALGORITHMS)
+    if kind == "cap":
+        names = [n for bit, n in enums.CAPABILITY_BITS.items() if value & bit]
+        return f"{value:#06x}" + (f" ({','.join(names)})" if names else "")
+    if kind == "aid":
+        return value & 0x3FFF
+    if kind == "mac":
+        return format_mac(value)
+    return value
+
+
+def _authentication(f: Frame, rest: bytes, sae: SaeTracker | None) -> None:
+    alg, seq, status = struct.unpack_from("<HHH", f.body)
+    if alg != 3:
+        f.elements = ElementList(rest) if rest else None
+        return
+    ctx = sae.get(f.addrs[0][1], f.addrs[1][1]) if sae is not None else None
+    f.sae = decode_sae(seq, status, rest, ctx)
+
+
+def _action(f: Frame, rest: bytes) -> None:
+    if len(rest) < 1:
+        f.problem = "action frame without a category"
+        return
+    cat = rest[0]
+    f.fields["category"] = _named(cat, enums.ACTION_CATEGORIES)
+    if len(rest) >= 2:
+        table = ACTION_TABLES.get(cat)
+        f.fields["action"] = _named(rest[1], table) if table else rest[1]
+        if cat == 8 and len(rest) >= 4:  # SA Query: transaction identifier
+            f.fields["transaction_id"] = f"{rest[2]:02x}{rest[3]:02x}"
+        elif len(rest) > 2:
+            f.fields["action_body"] = rest[2:].hex()

@@ -1,0 +1,277 @@
+"""SAE commit, confirm and rejection bodies (IEEE 802.11-2020 9.3.3.12, 12.4).
+
+A body's layout depends on its transaction number, its status code and the
+group of the exchange; the confirm's length and an anti-clogging token's
+length come from earlier frames, which :class:`~.context.SaeContext` carries.
+Findings are the sanity checks no other tool makes (scalar range, point on the
+curve...); they never stop decoding.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from ..dot11 import enums as dot11_enums
+from ..errors import DecodeError
+from .context import SaeContext
+from .groups import GROUPS, Group, on_curve
+
+STATUS_SUCCESS = 0
+STATUS_ANTI_CLOGGING = 76
+STATUS_UNSUPPORTED_GROUP = 77
+STATUS_H2E = 126
+STATUS_SAE_PK = 127
+COMMIT_STATUSES = (STATUS_SUCCESS, STATUS_H2E, STATUS_SAE_PK)
+
+EXT_PASSWORD_ID = 33
+EXT_REJECTED_GROUPS = 92
+EXT_TOKEN_CONTAINER = 93
+
+
+class SaeBody:
+    """A decoded SAE body; fields not present stay None."""
+
+    __slots__ = ("seq", "status", "message", "group", "token", "scalar", "element", "password_id",
+                 "rejected_groups", "send_confirm", "confirm", "findings", "problem", "extra")
+
+    def __init__(self, seq: int, status: int) -> None:
+        self.seq = seq
+        self.status = status
+        self.message = "commit" if seq == 1 else "confirm" if seq == 2 else f"transaction {seq}"
+        self.group: int | None = None
+        self.token: bytes | None = None
+        self.scalar: bytes | None = None
+        self.element: bytes | None = None
+        self.password_id: str | None = None
+        self.rejected_groups: list[int] | None = None
+        self.send_confirm: int | None = None
+        self.confirm: bytes | None = None
+        self.findings: list[str] = []
+        self.problem: str | None = None
+        self.extra: bytes | None = None
+
+    @property
+    def status_name(self) -> str:
+        return dot11_enums.STATUS_CODES.get(self.status, f"STATUS_{self.status}")
+
+    def __repr__(self) -> str:
+        return f"<SAE {self.message} status={self.status} group={self.group}>"
+
+    def as_dict(self) -> dict[str, Any]:
+        def hx(b: bytes | None) -> str | None:
+            return None if b is None else b.hex()
+
+        d: dict[str, Any] = {
+            "message": self.message, "seq": self.seq, "status": self.status, "status_name": self.status_name,
+            "group": self.group, "token": hx(self.token), "scalar": hx(self.scalar), "element": hx(self.element),
+            "password_id": self.password_id, "rejected_groups": self.rejected_groups,
+            "send_confirm": self.send_confirm, "confirm": hx(self.confirm), "findings": list(self.findings),
+        }
+        if self.problem:
+            d["problem"] = self.problem
+        if self.extra:
+            d["extra"] = self.extra.hex()
+        return d
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sae": self.as_dict()}
+
+    def text_lines(self, indent: str) -> list[str]:
+        head = f"{indent}SAE {self.message}, status {self.status_name} ({self.status})"
+        if self.group is not None:
+            g = GROUPS.get(self.group)
+            head += f", group {self.group}" + (f" ({g.name})" if g else " (unknown)")
+        lines = [head]
+        sub = indent + "    "
+        for label, value in (("anti-clogging token", self.token), ("scalar", self.scalar),
+                             ("element", self.element), ("confirm", self.confirm), ("extra bytes", self.extra)):
+            if value is not None:
+                lines.append(f"{sub}{label} ({len(value)}): {value.hex()}")
+        if self.send_confirm is not None:
+            lines.append(f"{sub}send-confirm: {self.send_confirm}")
+        if self.password_id is not None:
+            lines.append(f"{sub}password identifier: {self.password_id}")
+        if self.rejected_groups is not None:
+            lines.append(f"{sub}rejected groups: {', '.join(map(str, self.rejected_groups))}")
+        if self.problem:
+            lines.append(f"{sub}MALFORMED: {self.problem}")
+        lines.extend(f"{sub}! {f}" for f in self.findings)
+        return lines
+
+
+def _sae_elements(data: bytes) -> list[tuple[int, bytes]] | None:
+    """Parse trailing SAE extension elements; None if the bytes are not such elements."""
+    out = []
+    pos = 0
+    while pos < len(data):
+        if pos + 3 > len(data) or data[pos] != 255:
+            return None
+        length = data[pos + 1]
+        if length < 1 or pos + 2 + length > len(data):
+            return None
+        ext = data[pos + 2]
+        if ext not in (EXT_PASSWORD_ID, EXT_REJECTED_GROUPS, EXT_TOKEN_CONTAINER):
+            return None
+        out.append((ext, data[pos + 3:pos + 2 + length]))
+        pos += 2 + length
+    return out
+
+
+def _apply_elements(body: SaeBody, elements: list[tuple[int, bytes]]) -> None:
+    for ext, data in elements:
+        if ext == EXT_PASSWORD_ID:
+            body.password_id = data.decode("utf-8", "backslashreplace")
+        elif ext == EXT_REJECTED_GROUPS:
+            if len(data) % 2:
+                body.findings.append("rejected-groups element has an odd length")
+            body.rejected_groups = [g for (g,) in struct.iter_unpack("<H", data[: len(data) // 2 * 2])]
+        elif ext == EXT_TOKEN_CONTAINER:
+            body.token = data
+
+
+def _check_scalar(body: SaeBody, group: Group) -> None:
+    s = int.from_bytes(body.scalar or b"", "big")
+    order = group.curve.n if group.curve else group.order
+    if order is None:
+        return
+    if not 1 < s < order:
+        body.findings.append(f"scalar out of range: must be 1 < s < r for group {group.number}")
+
+
+def _check_element(body: SaeBody, group: Group) -> None:
+    e = body.element or b""
+    if group.curve is not None:
+        half = len(e) // 2
+        x, y = int.from_bytes(e[:half], "big"), int.from_bytes(e[half:], "big")
+        if not on_curve(group.curve, x, y):
+            body.findings.append(f"element is not a point on the curve of group {group.number} ({group.name})")
+    elif group.prime is not None:
+        v = int.from_bytes(e, "big")
+        if not 1 < v < group.prime - 1:
+            body.findings.append(f"FFC element out of range for group {group.number}")
+
+
+def decode_sae(seq: int, status: int, data: bytes, ctx: SaeContext | None = None) -> SaeBody:
+    """Decode the SAE body that follows algorithm/transaction/status.
+
+    ``data`` starts right after the status code. Raises nothing but
+    :class:`DecodeError` (and only for an impossible transaction number).
+    """
+    if not 0 <= seq <= 0xFFFF:
+        raise DecodeError(f"SAE transaction {seq} is not a 16-bit number", layer="sae")
+    body = SaeBody(seq, status)
+    ctx = ctx if ctx is not None else SaeContext()
+    if seq == 1:
+        _commit(body, status, data, ctx)
+    elif seq == 2:
+        _confirm(body, status, data, ctx)
+    else:
+        body.problem = f"SAE has no transaction {seq}"
+        body.extra = data or None
+    return body
+
+
+def _commit(body: SaeBody, status: int, data: bytes, ctx: SaeContext) -> None:
+    if status not in COMMIT_STATUSES + (STATUS_ANTI_CLOGGING, STATUS_UNSUPPORTED_GROUP):
+        body.message = "reject"
+        if data:
+            body.findings.append(f"a commit with status {status} carries no body; {len(data)} bytes follow")
+            body.extra = data
+        return
+    if len(data) < 2:
+        body.problem = f"commit of {len(data)} bytes has no group"
+        body.message = "reject" if status not in COMMIT_STATUSES else "commit"
+        return
+    (body.group,) = struct.unpack_from("<H", data)
+    rest = data[2:]
+    if status == STATUS_UNSUPPORTED_GROUP:
+        body.message = "reject"
+        if rest:
+            body.extra = rest
+            body.findings.append(f"{len(rest)} unexpected bytes after the rejected group")
+        return
+    if status == STATUS_ANTI_CLOGGING:
+        body.message = "reject"
+        elements = _sae_elements(rest) if ctx.h2e else None
+        if elements:
+            _apply_elements(body, elements)
+        else:
+            body.token = rest
+        if not body.token:
+            body.findings.append("anti-clogging request without a token")
+        ctx.token = body.token
+        return
+    group = GROUPS.get(body.group)
+    if status == STATUS_H2E:
+        ctx.h2e = True
+    if group is None:
+        body.findings.append(f"group {body.group} is not a known SAE group; scalar and element not split")
+        body.extra = rest or None
+        ctx.group = body.group
+        return
+    ctx.group = body.group
+    need = group.order_len + group.element_len
+    if len(rest) < need:
+        body.problem = (f"commit body of {len(rest)} octets after the group is too short for group "
+                        f"{group.number}: scalar {group.order_len} + element {group.element_len} octets")
+        body.extra = rest
+        return
+    extra = len(rest) - need
+    token_len = _token_len(rest, need, extra, status, ctx)
+    if token_len:
+        body.token = rest[:token_len]
+    body.scalar = rest[token_len:token_len + group.order_len]
+    body.element = rest[token_len + group.order_len:token_len + need]
+    tail = rest[token_len + need:]
+    if tail:
+        elements = _sae_elements(tail)
+        if elements is None:
+            body.extra = tail
+            body.findings.append(f"{len(tail)} octets after the element are not SAE elements")
+        else:
+            _apply_elements(body, elements)
+    _check_scalar(body, group)
+    _check_element(body, group)
+
+
+def _token_len(rest: bytes, need: int, extra: int, status: int, ctx: SaeContext) -> int:
+    """How many octets before the scalar are an anti-clogging token.
+
+    With hash-to-element the token lives in a container element instead. A
+    token the AP asked for earlier fixes the length; otherwise the layout
+    whose tail parses as SAE elements wins.
+    """
+    if extra == 0 or status != STATUS_SUCCESS:
+        return 0
+    candidates = []
+    if ctx.token is not None and len(ctx.token) <= extra:
+        candidates.append(len(ctx.token))
+    candidates += [0, extra]
+    for n in candidates:
+        tail = rest[n + need:]
+        if not tail or _sae_elements(tail) is not None:
+            return n
+    return 0
+
+
+def _confirm(body: SaeBody, status: int, data: bytes, ctx: SaeContext) -> None:
+    if status != STATUS_SUCCESS:
+        body.message = "reject"
+        if data:
+            body.extra = data
+            body.findings.append(f"a confirm with status {status} carries no body; {len(data)} bytes follow")
+        return
+    if len(data) < 2:
+        body.problem = f"confirm of {len(data)} bytes has no send-confirm counter"
+        return
+    (body.send_confirm,) = struct.unpack_from("<H", data)
+    body.confirm = data[2:]
+    group = GROUPS.get(ctx.group) if ctx.group is not None else None
+    if group is not None:
+        want = group.hash_len(ctx.h2e)
+        if len(body.confirm) != want:
+            body.findings.append(f"confirm of {len(body.confirm)} octets; group {group.number}"
+                                 f"{' with H2E' if ctx.h2e else ''} expects {want}")
+    elif not body.confirm:
+        body.problem = "confirm has no confirm value"
