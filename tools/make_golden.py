@@ -27,6 +27,8 @@ HEADER_RE = re.compile(
     r"^(?P<dir>[<>]) (?P<what>.+?) \((?P<num>0x[0-9a-f]+)\) len (?P<len>\d+)(?: \[(?P<flags>[^\]]*)\])?\s+"
     r"(?P<ts>\d+\.\d+)$")
 
+HEXDUMP_RE = re.compile(r"^\s+([0-9a-f]{2} ){1,16}\s")
+
 TSHARK_NL_FIELDS = ["frame.number", "nl80211.cmd", "nl80211.attr_type"]
 TSHARK_SAE_FIELDS = ["frame.number", "wlan.fixed.auth.alg", "wlan.fixed.auth_seq", "wlan.fixed.status_code",
                      "wlan.fixed.finite_cyclic_group", "wlan.fixed.anti_clogging_token", "wlan.fixed.scalar",
@@ -34,10 +36,11 @@ TSHARK_SAE_FIELDS = ["frame.number", "wlan.fixed.auth.alg", "wlan.fixed.auth_seq
 
 
 def parse_iwmon_text(text: str) -> list[dict]:
-    """iwmon -r output -> [{dir, kind, name, num, len, flags, attrs: [[name, value], ...]}].
+    """iwmon -r output -> [{dir, kind, name, num, len, flags, attrs: [[name, value, nested...], ...]}].
 
-    Only header lines and the attribute lines at the first indent (4 spaces)
-    are kept: those are what a user reads and what the tests compare.
+    Header lines, one entry per top-level attribute (4-space indent) and, after
+    its name and value, the lines iwmon nests under it (frames, elements),
+    without hexdumps: what a user reads and what the tests compare.
     """
     out: list[dict] = []
     cur: dict | None = None
@@ -49,7 +52,13 @@ def parse_iwmon_text(text: str) -> list[dict]:
                    "flags": m["flags"] or "", "attrs": []}
             out.append(cur)
             continue
-        if cur is None or not line.startswith("    ") or line.startswith("     "):
+        if cur is None or not line.startswith("    "):
+            continue
+        if line.startswith("     "):
+            # nested decode (frames, elements, nested attributes) under the last
+            # attribute; hexdump rows are dropped
+            if cur["attrs"] and not HEXDUMP_RE.match(line):
+                cur["attrs"][-1].append(line.rstrip()[4:])
             continue
         body = line[4:].rstrip()
         if body.startswith("MAC Address "):

@@ -25,7 +25,8 @@ RSN_CAPS = ["PREAUTH", "NO_PAIRWISE", "PTKSA_RC_LO", "PTKSA_RC_HI", "GTKSA_RC_LO
             "MFPC", "JOINT_MULTIBAND", "PEERKEY", "SPP_AMSDU_CAP", "SPP_AMSDU_REQ", "PBAC", "EXT_KEY_ID", "OCVC"]
 RSNX_BITS = {4: "PROTECTED_TWT", 5: "SAE_H2E", 6: "SAE_PK", 7: "PROTECTED_WUR", 8: "SECURE_LTF", 9: "SECURE_RTT",
              10: "URNM_MFPR_X20", 11: "PROT_ANNOUNCE", 13: "KEK_IN_PASN", 15: "SSID_PROTECTION"}
-EXT_CAPA_BITS = {2: "EXT_CHANNEL_SWITCHING", 14: "MULTIPLE_BSSID", 19: "BSS_TRANSITION", 22: "MULTIPLE_BSSID",
+EXT_CAPA_BITS = {2: "EXT_CHANNEL_SWITCHING", 12: "PROXY_ARP", 17: "WNM_SLEEP_MODE", 19: "BSS_TRANSITION",
+                 22: "MULTIPLE_BSSID", 25: "SSID_LIST", 54: "SCS",
                  31: "INTERWORKING", 32: "QOS_MAP", 37: "TDLS_SUPPORT", 38: "TDLS_PROHIBITED", 46: "WNM_NOTIFICATION",
                  62: "OPMODE_NOTIF", 63: "MAX_MSDU_IN_AMSDU_LSB", 64: "MAX_MSDU_IN_AMSDU_MSB", 70: "FTM_RESPONDER",
                  71: "FTM_INITIATOR", 76: "TWT_REQUESTER", 77: "TWT_RESPONDER", 81: "SAE_PASSWORD_IDS_IN_USE",
@@ -163,7 +164,9 @@ def _rsnx(e: Element, r: _Reader) -> None:
 
 
 def _ext_capa(e: Element, r: _Reader) -> None:
-    e.fields["bits"] = _bits(int.from_bytes(e.data, "little"), EXT_CAPA_BITS)
+    value = int.from_bytes(e.data, "little")
+    e.fields["bits"] = _bits(value, EXT_CAPA_BITS)
+    e.fields["bit_numbers"] = [b for b in range(value.bit_length()) if value >> b & 1]
 
 
 def _ht_cap(e: Element, r: _Reader) -> None:
