@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from .golden_util import SCENARIOS, decoded, load_golden
+from .golden_util import SCENARIOS, load_golden
 from .test_golden_iwmon import _ours
 
 ADDR_RE = re.compile(r"Address (\d)(?: \((?:RA|TA)\))?: ([0-9a-fA-F:]{17})")
