@@ -9,6 +9,7 @@ from typing import IO, Union
 from .capture.reader import CaptureReader
 from .netlink.message import Message
 from .pipeline import Decoder, Summary
+from .sequence import Attempt, Sequencer
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
 
@@ -57,6 +58,15 @@ class Capture:
             self.summary.damage_offset = reader.damage.offset
 
     __iter__ = messages
+
+    def attempts(self) -> list[Attempt]:
+        """Decode the capture and return its connection attempts with verdicts."""
+        seq = Sequencer()
+        out: list[Attempt] = []
+        for msg in self.messages():
+            out.extend(seq.feed(msg))
+        out.extend(seq.finish())
+        return sorted(out, key=lambda a: a.start_index)
 
     def to_list(self) -> list[Message]:
         return list(self.messages())

@@ -12,6 +12,8 @@ from .errors import DecodeError, NotACaptureError
 from .netlink.genl import parse_family_option
 from .netlink.message import Message
 from .render import jsonl, text
+from .render.ladder import ladder_lines
+from .sequence import Sequencer
 
 EXIT_OK, EXIT_MALFORMED, EXIT_NOT_CAPTURE = 0, 1, 2
 
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="name a generic-netlink family id the capture does not name, e.g. nl80211=0x1c")
     p.add_argument("--no-assume", action="store_true",
                    help="never assume nl80211 for an unnamed family id from the traffic's shape")
+    p.add_argument("--sae", action="store_true", help="print only the connection attempts (ladders and verdicts)")
+    p.add_argument("--no-attempts", action="store_true", help="do not rebuild connection attempts")
     p.add_argument("--full-hex", action="store_true", help="print every byte of long binary attributes")
     p.add_argument("--version", action="version", version=f"nl80211dec {__version__}")
     return p
@@ -69,6 +73,16 @@ def _selected(msg: Message, cmds: set[str], ifindexes: set[int]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # e.g. piped into head: stop quietly, like other Unix tools
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         families = dict(parse_family_option(f) for f in args.family)
@@ -92,23 +106,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         if len(args.files) > 1 and not args.json:
             out.write(f"==> {path} <==\n")
+        seq = None if args.no_attempts else Sequencer()
+        attempts: list = []
         try:
             t0 = None
             for msg in cap:
                 if t0 is None:
                     t0 = msg.timestamp
-                if not _selected(msg, cmds, ifindexes):
+                if seq is not None:
+                    attempts.extend(seq.feed(msg))
+                if args.sae or not _selected(msg, cmds, ifindexes):
                     continue
                 if args.json:
                     out.write(jsonl.dumps(jsonl.message_dict(msg)) + "\n")
                 else:
                     out.write("\n".join(text.message_lines(msg, t0, args.full_hex)) + "\n")
+            if seq is not None:
+                attempts.extend(seq.finish())
+            attempts.sort(key=lambda a: a.start_index)
+            for att in attempts:
+                if args.json:
+                    out.write(jsonl.dumps(att.as_dict()) + "\n")
+                else:
+                    out.write("\n" + "\n".join(ladder_lines(att, t0)) + "\n")
         except DecodeError as e:  # defensive: layers report damage in-band
             print(f"nl80211dec: {path}: {e}", file=sys.stderr)
             status = max(status, EXIT_MALFORMED)
         summary = cap.summary
         if args.json:
             d = summary.as_dict()
+            if seq is not None:
+                d["attempts"] = len(attempts)
+                d["verdicts"] = {v: sum(1 for a in attempts if a.verdict == v) for v in
+                                 sorted({a.verdict for a in attempts})}
             if len(args.files) > 1:
                 d["file"] = str(path)
             out.write(jsonl.dumps(d) + "\n")

@@ -1,0 +1,60 @@
+"""Attempts as ladders: supplicant · kernel/driver · AP, one arrow per step."""
+
+from __future__ import annotations
+
+from ..sequence.attempt import Attempt
+
+LANES = {"S": 0, "K": 1, "A": 2}
+COL = 24  # characters between lane axes
+NAMES = {"ap": ("station", "kernel", "AP (hostapd)")}
+
+
+def _arrow(src: str, dst: str) -> str:
+    a, b = LANES[src], LANES[dst]
+    lo, hi = min(a, b), max(a, b)
+    cells = []
+    for lane in range(3):
+        cells.append("|" if lane < lo or lane > hi else "+")
+    line = ""
+    for lane in range(3):
+        ch = cells[lane]
+        line += ch
+        if lane < 2:
+            inside = lo <= lane < hi
+            seg = ("-" * (COL - 1)) if inside else " " * (COL - 1)
+            line += seg
+    # arrow head
+    pos = LANES[dst] * COL
+    chars = list(line)
+    if a < b:
+        chars[pos - 1] = ">"
+    elif a > b:
+        chars[pos + 1] = "<"
+    return "".join(chars)
+
+
+def ladder_lines(a: Attempt, t0: float | None = None) -> list[str]:
+    t0 = a.start_time if t0 is None else t0
+    left, mid, right = NAMES.get(a.mode, ("supplicant", "kernel/driver", "AP"))
+    who = f"{a.station or '?'} -> {a.ap or '?'}"
+    lines = [f"Attempt {a.number} [{a.mode}] ifindex {a.ifindex} {who} SSID {a.ssid!r} "
+             f"freq {a.freq or '?'}: {a.verdict.upper()}",
+             f"{left:<{COL}}{mid:<{COL}}{right}"]
+    for s in a.steps:
+        mark = f" [{s.mark}]" if s.mark else ""
+        div = "  <== first divergence" if s.index == a.first_divergence else ""
+        lines.append(f"{_arrow(s.src, s.dst)}  {s.text}{mark}  #{s.index} +{(s.time - t0) * 1000:.1f}ms{div}")
+    if a.steps_dropped:
+        lines.append(f"... {a.steps_dropped} more steps not kept (bounded)")
+    lines.append(f"Verdict: {a.verdict} - {a.title}")
+    lines.append(f"  {a.explanation}")
+    if a.advice:
+        lines.append(f"  What to try: {a.advice}")
+    if a.pmkid_check:
+        c = a.pmkid_check
+        lines.append(f"  PMKID from the SAE scalars: {c['expected']}"
+                     + (f"; seen {c['seen']} ({'match' if c['match'] else 'MISMATCH'})" if c.get("seen") else ""))
+    t = a.timings()
+    if t:
+        lines.append("  timings (ms): " + ", ".join(f"{k} {v}" for k, v in t.items()))
+    return lines
