@@ -96,7 +96,7 @@ def test_attributes_agree_with_iwmon(scenario):
         if len(ref["attrs"]) != len(msg.attrs):
             problems.append(f"message {msg.index}: {len(msg.attrs)} attrs, iwmon shows {len(ref['attrs'])}")
             continue
-        for attr, (name, shown) in zip(msg.attrs, ref["attrs"], strict=True):
+        for attr, (name, shown, *_nested) in zip(msg.attrs, ref["attrs"], strict=True):
             reason = _compare_value(attr, shown)
             if reason:
                 problems.append(f"message {msg.index} {attr.name} / iwmon '{name}': {reason}")
@@ -111,7 +111,7 @@ def test_iwmon_names_map_to_one_attribute_each():
         for msg, ref in zip(_ours(scenario), golden, strict=True):
             if msg.family != "nl80211" or msg.nl_type < 16 or len(ref["attrs"]) != len(msg.attrs):
                 continue
-            for attr, (name, _shown) in zip(msg.attrs, ref["attrs"], strict=True):
+            for attr, (name, _shown, *_nested) in zip(msg.attrs, ref["attrs"], strict=True):
                 if name != "Unknown":
                     seen[name].add(attr.name)
     clashes = {k: v for k, v in seen.items() if len(v) > 1}

@@ -57,14 +57,16 @@ TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "softmac-sae": {
         "sae_requested": {"COMMIT_TX": "commit_sent"},
         **{k: v for k, v in _SAE.items() if k != "sae_requested"},
-        "confirmed": {"ASSOC_REQ": "associating"},
+        # iwmon can lose the ASSOCIATE request (the kernel clears it before the
+        # copy), so the response may follow the confirm directly
+        "confirmed": {"ASSOC_REQ": "associating", "ASSOC_OK": "assoc_ok"},
         "associating": {"ASSOC_OK": "assoc_ok"},
         "assoc_ok": {"CONNECTED": "associated", "EAPOL_1": "4way_1"},
         **_FOURWAY,
     },
     "softmac-open": {
         "auth_sent": {"AUTH_OK": "authenticated"},
-        "authenticated": {"ASSOC_REQ": "associating"},
+        "authenticated": {"ASSOC_REQ": "associating", "ASSOC_OK": "assoc_ok"},
         "associating": {"ASSOC_OK": "assoc_ok"},
         "assoc_ok": {"CONNECTED": "associated", "EAPOL_1": "4way_1"},
         **_FOURWAY,
