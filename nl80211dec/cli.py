@@ -128,7 +128,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 if args.json:
                     out.write(jsonl.dumps(att.as_dict()) + "\n")
                 else:
-                    out.write("\n" + "\n".join(ladder_lines(att, t0)) + "\n")
+                    out.write("\n" + "\n".join(ladder_lines(att, capture_start=t0)) + "\n")
         except DecodeError as e:  # defensive: layers report damage in-band
             print(f"nl80211dec: {path}: {e}", file=sys.stderr)
             status = max(status, EXIT_MALFORMED)

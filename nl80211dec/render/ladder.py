@@ -33,12 +33,14 @@ def _arrow(src: str, dst: str) -> str:
     return "".join(chars)
 
 
-def ladder_lines(a: Attempt, t0: float | None = None) -> list[str]:
-    t0 = a.start_time if t0 is None else t0
+def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
+    """The ladder of one attempt; times are relative to the attempt's first step."""
+    t0 = a.start_time
     left, mid, right = NAMES.get(a.mode, ("supplicant", "kernel/driver", "AP"))
     who = f"{a.station or '?'} -> {a.ap or '?'}"
+    when = f" at +{a.start_time - capture_start:.3f} s" if capture_start is not None else ""
     lines = [f"Attempt {a.number} [{a.mode}] ifindex {a.ifindex} {who} SSID {a.ssid!r} "
-             f"freq {a.freq or '?'}: {a.verdict.upper()}",
+             f"freq {a.freq or '?'}{when}: {a.verdict.upper()}",
              f"{left:<{COL}}{mid:<{COL}}{right}"]
     for s in a.steps:
         mark = f" [{s.mark}]" if s.mark else ""

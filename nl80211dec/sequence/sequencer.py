@@ -112,6 +112,12 @@ class Sequencer:
             return self._ap_event(ev)
         if self._is_ap(ev.ifindex):
             return done
+        if k == "EAPOL" and ev.ifindex is None:
+            # EAPoL from the PAE socket carries no interface: it belongs to the
+            # station attempt that is past authentication, if there is one
+            waiting = [a for a in self._sta.values() if a.state not in INITIAL.values()]
+            if len(waiting) == 1:
+                ev.ifindex = waiting[0].ifindex
         cur = self._sta.get(ev.ifindex)
         start_mode = self._starts(cur, ev)
         if start_mode is not None:
@@ -188,6 +194,8 @@ class Sequencer:
         info = ev.info
         _record_facts(a, ev, word)
         nxt = advance(a.mode, a.state, word)
+        if nxt is None and ev.index == a.start_index:
+            nxt = a.state  # the request that opened the attempt is its starting point
         if nxt is None:
             if a.divergence is None:
                 a.divergence = (ev.index, word, a.state)
@@ -263,6 +271,8 @@ def _record_facts(a: Attempt, ev: Event, word: str) -> None:
         mark = "" if errno == 0 else "error"
     elif k in ("AUTH_TX", "AUTH_RX", "AUTH_REQ"):
         sae = info.get("sae")
+        if k == "AUTH_TX" and a.mode != "ap" and a.station is None:
+            a.station = info.get("sa")
         if sae is not None:
             direction = "rx" if k == "AUTH_RX" else "tx"
             a.sae.append(SaeFrame(direction, sae.message if sae.message != "reject" else
