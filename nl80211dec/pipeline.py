@@ -40,9 +40,15 @@ _EXT_ACK = {1: ("MSG", "string"), 2: ("OFFS", "u32"), 3: ("COOKIE", "binary"), 4
 
 @dataclass
 class Summary:
-    """Accounts for every record: records = decoded + malformed + skipped."""
+    """Accounts for every record: records = decoded_records + malformed_records + skipped_records.
+
+    ``skipped`` names the reasons, for skipped records and for container
+    blocks that hold no packet (pcapng name resolution, statistics...).
+    """
 
     records: int = 0
+    decoded_records: int = 0
+    skipped_records: int = 0
     messages: int = 0
     malformed: int = 0
     malformed_records: int = 0
@@ -58,9 +64,11 @@ class Summary:
         return {
             "kind": "summary",
             "records": self.records,
+            "decoded_records": self.decoded_records,
+            "malformed_records": self.malformed_records,
+            "skipped_records": self.skipped_records,
             "messages": self.messages,
             "malformed": self.malformed,
-            "malformed_records": self.malformed_records,
             "skipped": dict(self.skipped),
             "duplicates": self.duplicates,
             "cleared_by_kernel": self.cleared,
@@ -101,7 +109,10 @@ class Decoder:
     def feed(self, record: Record) -> list[Message]:
         """Decode one record; return the messages that are ready."""
         self.summary.records += 1
+        before = (self.summary.malformed_records, self.summary.skipped_records)
         produced = self._record_messages(record)
+        if (self.summary.malformed_records, self.summary.skipped_records) == before:
+            self.summary.decoded_records += 1
         out: list[Message] = []
         for msg in produced:
             undecided = self._undecided(msg)  # always: it also gathers the evidence
@@ -146,6 +157,7 @@ class Decoder:
         data = record.data
         if record.linktype not in SUPPORTED_LINKTYPES:
             self.summary.skipped[f"link type {record.linktype} (not netlink)"] += 1
+            self.summary.skipped_records += 1
             return []
         try:
             link = parse_link(record.linktype, data)
@@ -161,6 +173,7 @@ class Decoder:
             return [msg]
         if link.hatype != 824:
             self.summary.skipped[f"link protocol {link.kind}"] += 1
+            self.summary.skipped_records += 1
             return []
         order = host_order(data, link.offset)
         out = []
@@ -361,4 +374,6 @@ def describe_errno(value: int) -> str:
     if value == 0:
         return "0 (success)"
     code = -value if value < 0 else value
+    if code > 4095:  # no kernel errno is this large (MAX_ERRNO); a corrupt message
+        return f"{value} (not an errno)"
     return f"{value} {errno_name(value)} ({os.strerror(code)})"

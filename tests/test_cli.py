@@ -25,7 +25,7 @@ def test_text_output_and_summary(capsys):
     code, out, err = run(capsys, OK)
     assert code == 0, err
     assert "< Request: nl80211 AUTHENTICATE (37)" in out
-    assert "Summary: 413 records" in out
+    assert "Summary: 413 records (413 decoded, 0 malformed, 0 skipped)" in out
 
 
 def test_json_lines_are_valid_and_end_with_summary(capsys):

@@ -129,9 +129,10 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
 
 def summary_lines(summary: Summary) -> list[str]:
     d = summary.as_dict()
-    lines = ["", f"Summary: {d['records']} records, {d['messages']} messages, {d['malformed']} malformed, "
-                 f"{sum(d['skipped'].values())} skipped, {d['duplicates']} duplicate deliveries, "
-                 f"{d['cleared_by_kernel']} cleared by the kernel"]
+    lines = ["", f"Summary: {d['records']} records ({d['decoded_records']} decoded, {d['malformed_records']} "
+                 f"malformed, {d['skipped_records']} skipped), {d['messages']} messages ({d['malformed']} "
+                 f"malformed), {d['duplicates']} duplicate deliveries, {d['cleared_by_kernel']} cleared by the "
+                 "kernel"]
     for reason, n in sorted(d["skipped"].items()):
         lines.append(f"  skipped {n}: {reason}")
     for fid, info in sorted(d["families"].items()):
