@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
-from .api import Capture
 from .errors import DecodeError, NotACaptureError
-from .netlink.genl import parse_family_option
-from .netlink.message import Message
-from .render import jsonl, text
-from .render.ladder import ladder_lines
-from .sequence import Sequencer
+
+if TYPE_CHECKING:
+    from .netlink.message import Message
+
+VERSION = "0.1.0"  # kept equal to nl80211dec.__version__ by tests/test_cli.py
 
 EXIT_OK, EXIT_MALFORMED, EXIT_NOT_CAPTURE = 0, 1, 2
 
@@ -26,6 +29,7 @@ examples:
   nl80211dec --json capture.pcap | jq .       JSON lines (docs/json.md)
   nl80211dec --cmd EXTERNAL_AUTH --cmd FRAME capture.pcap
   nl80211dec --family nl80211=0x1c iwmon.pcap  when the capture has no NEWFAMILY
+  nl80211dec --sae --jobs 2 captures/        triage a folder on two cores (output in file order)
 """
 
 
@@ -35,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decode nl80211 netlink captures (iwmon -w, tcpdump -i nlmon0) and explain WPA3-SAE "
                     "connection attempts.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE", help="pcap or pcapng capture, optionally gzip-compressed")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="pcap or pcapng capture (optionally gzip-compressed), or a directory of them")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="decode several files on N cores at once (default: all cores)")
     p.add_argument("--json", action="store_true", help="write JSON lines instead of text")
     p.add_argument("--cmd", action="append", default=[], metavar="NAME",
                    help="show only messages of this command (e.g. FRAME, CONNECT; repeatable)")
@@ -48,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sae", action="store_true", help="print only the connection attempts (ladders and verdicts)")
     p.add_argument("--no-attempts", action="store_true", help="do not rebuild connection attempts")
     p.add_argument("--full-hex", action="store_true", help="print every byte of long binary attributes")
-    p.add_argument("--version", action="version", version=f"nl80211dec {__version__}")
+    p.add_argument("--version", action="version", version=f"nl80211dec {VERSION}")
     return p
 
 
@@ -76,45 +83,99 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:  # e.g. piped into head: stop quietly, like other Unix tools
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Files as given; directories become their capture files, sorted."""
+    out: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _dirs, files in sorted(os.walk(p)):
+                out += [os.path.join(root, f) for f in sorted(files) if f.endswith(CAPTURE_SUFFIXES)]
+        else:
+            out.append(p)
+    return out
+
+
+class _Progress:
+    """A one-line progress indicator on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str, total: int | None) -> None:
+        self.on = sys.stderr.isatty()
+        self.label, self.total, self.last = label, total, 0.0
+
+    def update(self, done: int, messages: int) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        pct = f" {100 * done / self.total:5.1f}%" if self.total else ""
+        sys.stderr.write(f"\r{self.label}:{pct} {messages:,} messages")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.on and self.last:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+
+
+def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict[str, int],
+                show_header: bool = False) -> int:
+    """Decode one capture to ``out``; return the exit status for it.
+
+    Messages stream straight out; finished attempts are rendered at once into
+    a temporary file and appended after the messages (where the JSON schema
+    puts them), so memory stays flat however long the capture is.
+    """
+    from .api import Capture
+    from .render import jsonl, text
+    from .render.ladder import ladder_lines
+    from .sequence import Sequencer
+
     try:
-        families = dict(parse_family_option(f) for f in args.family)
-    except ValueError as e:
-        print(f"nl80211dec: --family: {e}", file=sys.stderr)
+        cap = Capture(path, families=families, assume=not args.no_assume)
+    except NotACaptureError as e:
+        print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
         return EXIT_NOT_CAPTURE
+    except OSError as e:
+        print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_NOT_CAPTURE
+    if show_header and not args.json:
+        out.write(f"==> {path} <==\n")
     cmds = {_norm_cmd(c) for c in args.cmd}
     ifindexes = set(args.ifindex)
-    out = sys.stdout
+    seq = None if args.no_attempts else Sequencer()
+    verdicts: dict[str, int] = {}
     status = EXIT_OK
-    for path in args.files:
+    size = os.path.getsize(path) if isinstance(path, str) and not path.endswith(".gz") else None
+    progress = _Progress(os.path.basename(path), size)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        t0: float | None = None
+
+        def spill(attempts: list) -> None:
+            for att in attempts:
+                verdicts[att.verdict] = verdicts.get(att.verdict, 0) + 1
+                if args.json:
+                    spool.write(jsonl.dumps(att.as_dict()) + "\n")
+                else:
+                    spool.write("\n" + "\n".join(ladder_lines(att, capture_start=t0)) + "\n")
+
         try:
-            cap = Capture(path, families=families, assume=not args.no_assume)
-        except NotACaptureError as e:
-            print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
-            status = EXIT_NOT_CAPTURE
-            continue
-        except OSError as e:
-            print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
-            status = EXIT_NOT_CAPTURE
-            continue
-        if len(args.files) > 1 and not args.json:
-            out.write(f"==> {path} <==\n")
-        seq = None if args.no_attempts else Sequencer()
-        attempts: list = []
-        try:
-            t0 = None
+            n = 0
             for msg in cap:
+                n += 1
                 if t0 is None:
                     t0 = msg.timestamp
                 if seq is not None:
-                    attempts.extend(seq.feed(msg))
+                    spill(seq.feed(msg))
+                if n % 2048 == 0 and cap.reader is not None:
+                    progress.update(cap.reader.position, n)
                 if args.sae or not _selected(msg, cmds, ifindexes):
                     continue
                 if args.json:
@@ -122,30 +183,72 @@ def _main(argv: Sequence[str] | None) -> int:
                 else:
                     out.write("\n".join(text.message_lines(msg, t0, args.full_hex)) + "\n")
             if seq is not None:
-                attempts.extend(seq.finish())
-            attempts.sort(key=lambda a: a.start_index)
-            for att in attempts:
-                if args.json:
-                    out.write(jsonl.dumps(att.as_dict()) + "\n")
-                else:
-                    out.write("\n" + "\n".join(ladder_lines(att, capture_start=t0)) + "\n")
+                spill(seq.finish())
         except DecodeError as e:  # defensive: layers report damage in-band
             print(f"nl80211dec: {path}: {e}", file=sys.stderr)
-            status = max(status, EXIT_MALFORMED)
-        summary = cap.summary
-        if args.json:
-            d = summary.as_dict()
-            if seq is not None:
-                d["attempts"] = len(attempts)
-                d["verdicts"] = {v: sum(1 for a in attempts if a.verdict == v) for v in
-                                 sorted({a.verdict for a in attempts})}
-            if len(args.files) > 1:
-                d["file"] = str(path)
-            out.write(jsonl.dumps(d) + "\n")
-        else:
-            out.write("\n".join(text.summary_lines(summary)) + "\n")
-        if summary.damage:
-            print(f"nl80211dec: {path}: damaged: {summary.damage}", file=sys.stderr)
-        if summary.malformed or summary.damage:
-            status = max(status, EXIT_MALFORMED)
+            status = EXIT_MALFORMED
+        progress.close()
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+    summary = cap.summary
+    if args.json:
+        d = summary.as_dict()
+        if seq is not None:
+            d["attempts"] = sum(verdicts.values())
+            d["verdicts"] = dict(sorted(verdicts.items()))
+        if show_header:
+            d["file"] = str(path)
+        out.write(jsonl.dumps(d) + "\n")
+    else:
+        out.write("\n".join(text.summary_lines(summary)) + "\n")
+    if summary.damage:
+        print(f"nl80211dec: {path}: damaged: {summary.damage}", file=sys.stderr)
+    if summary.malformed or summary.damage:
+        status = max(status, EXIT_MALFORMED)
+    return status
+
+
+def _render_to_temp(job: tuple[str, argparse.Namespace, dict[str, int]]) -> tuple[str, int]:
+    """Batch worker: one file rendered into a temporary file (the parent copies it in order)."""
+    path, args, families = job
+    fd, name = tempfile.mkstemp(prefix="nl80211dec-", suffix=".out")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        status = render_file(path, args, out, families, show_header=True)
+    return name, status
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = build_parser().parse_args(argv)
+    # the decoder is imported inside render_file, so --help and --version start fast
+    from .netlink.genl import parse_family_option
+
+    try:
+        families = dict(parse_family_option(f) for f in args.family)
+    except ValueError as e:
+        print(f"nl80211dec: --family: {e}", file=sys.stderr)
+        return EXIT_NOT_CAPTURE
+    files = _expand(args.files)
+    if not files:
+        print("nl80211dec: no capture files found", file=sys.stderr)
+        return EXIT_NOT_CAPTURE
+    out = sys.stdout
+    jobs = args.jobs or os.cpu_count() or 1
+    if len(files) == 1 or jobs == 1:
+        status = EXIT_OK
+        for path in files:
+            status = max(status, render_file(path, args, out, families, show_header=len(files) > 1))
+        return status
+    import multiprocessing
+
+    status = EXIT_OK
+    with multiprocessing.Pool(min(jobs, len(files))) as pool:
+        for done, (name, st) in enumerate(pool.imap(_render_to_temp, [(f, args, families) for f in files]), 1):
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\r[{done}/{len(files)}] files decoded")
+            with open(name, encoding="utf-8") as part:
+                shutil.copyfileobj(part, out)
+            os.unlink(name)
+            status = max(status, st)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     return status

@@ -27,7 +27,7 @@ from .netlink.roles import RoleTracker
 from .netlink.rtnl import decode_rtnl
 from .netlink.values import scalar
 from .nl80211 import enums as nl80211_enums
-from .nl80211.decode import decode_attrs
+from .nl80211.decode import Sink, decode_attrs
 from .nl80211.evidence import nl80211_evidence
 
 HOLD_LIMIT = 512  # messages held at most while a family id is undecided
@@ -366,7 +366,9 @@ class Decoder:
             return
         cmd = msg.cmd or 0
         msg.cmd_name = nl80211_enums.COMMANDS.get(cmd, f"UNKNOWN_{cmd}")
-        msg.attrs = decode_attrs(raw, 20, len(raw), "nl80211_attrs", msg.order)
+        sink = Sink()
+        msg.attrs = decode_attrs(raw, 20, len(raw), "nl80211_attrs", msg.order, 0, sink)
+        msg.payloads, msg.attr_problems = sink.payloads, sink.problems
 
 
 def describe_errno(value: int) -> str:

@@ -73,3 +73,10 @@ def test_bad_family_option_exits_2(capsys):
 def test_module_entry_point_runs():
     res = subprocess.run([sys.executable, "-m", "nl80211dec", "--version"], capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout.startswith("nl80211dec ")
+
+
+def test_cli_version_matches_the_package():
+    import nl80211dec
+    from nl80211dec.cli import VERSION
+
+    assert VERSION == nl80211dec.__version__

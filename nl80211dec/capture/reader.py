@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..errors import DecodeError, NotACaptureError, TruncatedError
-from . import schemas as S
+from . import blocks as S
 
 # No real capture record is larger than this; a larger length is corruption,
 # and must not become a huge allocation.
@@ -147,6 +147,11 @@ class CaptureReader:
         except TruncatedError as e:
             raise NotACaptureError(f"not a capture file: {e.message}", layer="capture", offset=4) from None
 
+    @property
+    def position(self) -> int:
+        """Bytes of the (decompressed) capture consumed so far: for progress indicators."""
+        return self._pos
+
     def close(self) -> None:
         if self._owns or self.compressed:
             self._f.close()
@@ -192,6 +197,7 @@ class CaptureReader:
             self.records = number
             yield Record(number, sec + frac * unit, linktype, data, orig, offset)
             offset += 16 + incl
+            self._pos = offset
 
     # -- pcapng ------------------------------------------------------------
     def _pcapng_records(self) -> Iterator[Record]:

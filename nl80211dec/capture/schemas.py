@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from construct import Bytes, Const, Int16ub, Int16ul, Int32ub, Int32ul, Int64ul, Struct, this
 
+from .blocks import PCAPNG_BOM, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_OPB, PCAPNG_SHB, PCAPNG_SPB  # noqa: F401
+
 PCAP_MAGIC_US = 0xA1B2C3D4
 PCAP_MAGIC_NS = 0xA1B23C4D
 
@@ -46,12 +48,6 @@ PcapRecordBE = Struct(
 )
 
 # pcapng (little-endian forms; the reader accepts both byte orders).
-PCAPNG_SHB = 0x0A0D0D0A
-PCAPNG_IDB = 0x00000001
-PCAPNG_SPB = 0x00000003
-PCAPNG_OPB = 0x00000002
-PCAPNG_EPB = 0x00000006
-PCAPNG_BOM = 0x1A2B3C4D
 
 
 def _padded(n: int) -> int:

@@ -38,7 +38,7 @@ class Dot11Layer:
         ifindex = msg.value("IFINDEX")
         if msg.cmd_name in ("NEW_INTERFACE", "GET_INTERFACE") and isinstance(ifindex, int) and msg.get("MAC"):
             self._if_mac[ifindex] = msg.value("MAC")
-        for attr in msg.walk():
+        for attr in msg.payloads if msg.payloads is not None else msg.walk():
             if attr.problem is not None or not attr.raw:
                 continue
             if attr.kind == "ies":

@@ -32,22 +32,41 @@ CTRL_OP_NAMES = _names(enums.CTRL_OP_ATTRS)
 CTRL_MCAST_NAMES = _names(enums.CTRL_MCAST_ATTRS)
 
 
+_STRUCTS = {("u16", "<"): struct.Struct("<H"), ("u32", "<"): struct.Struct("<I"),
+            ("u16", ">"): struct.Struct(">H"), ("u32", ">"): struct.Struct(">I")}
+_NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
+
+
 def _scalar_attr(num: int, names: dict[int, str], kinds: dict[str, str], buf: bytes, s: int, e: int,
                  order: str, problem: str | None = None) -> Attr:
     name = names.get(num, f"UNKNOWN_{num}")
     kind = kinds.get(name, "binary")
-    a = Attr(num, name, kind, bytes(buf[s:e]), problem=problem)
+    a = Attr(num, name, kind, buf[s:e], problem=problem)
     if problem is None and kind != "binary":
-        a.value, a.problem = scalar(kind, buf, s, e, order)
+        st = _STRUCTS.get((kind, order))
+        if st is not None and e - s == st.size:
+            a.value = st.unpack_from(buf, s)[0]
+        else:
+            a.value, a.problem = scalar(kind, buf, s, e, order)
     return a
 
 
 def _flat(buf: bytes, s: int, e: int, names: dict[int, str], kinds: dict[str, str], order: str) -> list[Attr]:
+    """Flat attributes of one nested op or group (nlctrl replies hold hundreds)."""
     out = []
-    for num, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
-        out.append(_scalar_attr(num, names, kinds, buf, cs, ce, order, problem))
-        if problem:
+    unpack = _NLA[order].unpack_from
+    pos = s
+    while pos < e:
+        if e - pos < 4:
+            out.append(_scalar_attr(0, names, kinds, buf, pos, e, order, "trailing bytes"))
             break
+        alen, atype = unpack(buf, pos)
+        if alen < 4 or pos + alen > e:
+            out.append(_scalar_attr(atype & 0x3FFF, names, kinds, buf, pos, e, order,
+                                    f"attribute length {alen} does not fit"))
+            break
+        out.append(_scalar_attr(atype & 0x3FFF, names, kinds, buf, pos + 4, pos + alen, order))
+        pos += (alen + 3) & ~3
     return out
 
 

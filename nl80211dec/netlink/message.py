@@ -49,9 +49,12 @@ class Attr:
         return None
 
     def walk(self) -> Iterator[Attr]:
-        yield self
-        for child in self.children or ():
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            a = stack.pop()
+            yield a
+            if a.children:
+                stack.extend(reversed(a.children))
 
 
 class NetlinkError:
@@ -79,7 +82,7 @@ class Message:
     __slots__ = ("index", "record", "timestamp", "protocol", "family", "family_id", "family_source",
                  "nl_type", "type_name", "flags", "seq", "pid", "length", "role", "cmd", "cmd_name",
                  "version", "attrs", "error", "problem", "notes", "reply_to", "duplicate_of", "raw",
-                 "header_extra", "eapol", "order")
+                 "header_extra", "eapol", "order", "payloads", "attr_problems")
 
     def __init__(self, index: int, record: int, timestamp: float, protocol: str, raw: bytes) -> None:
         self.index = index
@@ -109,6 +112,8 @@ class Message:
         self.header_extra: dict[str, Any] = {}
         self.eapol: Any = None
         self.order = "<"
+        self.payloads: list[Attr] | None = None  # frame/IE/SAE attributes, when the decoder collected them
+        self.attr_problems: int | None = None  # malformed attributes, when the decoder counted them
 
     def __repr__(self) -> str:
         what = self.cmd_name or self.type_name
@@ -119,7 +124,11 @@ class Message:
     @property
     def malformed(self) -> bool:
         """True when the message, or any attribute in it, could not be decoded."""
-        return self.problem is not None or any(a.problem for a in self.walk())
+        if self.problem is not None:
+            return True
+        if self.attr_problems is not None:
+            return self.attr_problems > 0
+        return any(a.problem for a in self.walk())
 
     def get(self, name: str) -> Attr | None:
         """The first top-level attribute called ``name`` (e.g. ``'IFINDEX'``)."""
@@ -143,5 +152,10 @@ class Message:
         return default if a is None else a.value
 
     def walk(self) -> Iterator[Attr]:
-        for a in self.attrs:
-            yield from a.walk()
+        """Every attribute, depth first (iterative: nesting depth costs nothing)."""
+        stack = list(reversed(self.attrs))
+        while stack:
+            a = stack.pop()
+            yield a
+            if a.children:
+                stack.extend(reversed(a.children))

@@ -70,23 +70,104 @@ def _mask_names(value: int, table: dict[int, str], *, bit_numbers: bool = False)
     return f"{value:#x}" + (f" ({', '.join(names)})" if names else "")
 
 
+class Sink:
+    """What one decoding pass collects on the side, so nobody walks the tree again."""
+
+    __slots__ = ("problems", "payloads")
+
+    def __init__(self) -> None:
+        self.problems = 0
+        self.payloads: list[Attr] = []
+
+
+_NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
+_FIXED_STRUCTS = {(k, o): struct.Struct(f if f.startswith(">") else o + f)
+                  for k, (_size, f) in FIXED.items() for o in "<>"}
+_PAYLOAD_KINDS = frozenset(("ies", "frame", "sae"))
+_TABLES: dict[str, dict[int, tuple]] = {}
+
+
+def _table_specs(table: str) -> dict[int, tuple]:
+    """num -> (name, kind, spec, fixed-size, enum names, is frequency), built once per table."""
+    cached = _TABLES.get(table)
+    if cached is None:
+        names = enums.ENUMS.get(table, {})
+        cached = {}
+        for num in set(names) | set(_policy_numbers(table)):
+            name = names.get(num) or f"UNKNOWN_{num}"
+            spec = spec_for(table, num) if names else DEFAULT
+            size = FIXED[spec.kind][0] if spec.kind in FIXED else None
+            enum_table = _enum_table(spec.enum) if spec.enum and size is not None else None
+            cached[num] = (name, spec.kind, spec, size, enum_table, (table, name) in FREQUENCY_ATTRS)
+        _TABLES[table] = cached
+    return cached
+
+
+def _policy_numbers(table: str) -> list[int]:
+    from .policy import SPECS
+
+    return list(SPECS.get(table, {}))
+
+
 def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs", order: str = "<",
-                 depth: int = 0) -> list[Attr]:
-    """Decode the attributes in ``buf[start:end]`` named by enum ``table``."""
-    names = enums.ENUMS.get(table, {})
+                 depth: int = 0, sink: Sink | None = None) -> list[Attr]:
+    """Decode the attributes in ``buf[start:end]`` named by enum ``table``.
+
+    The hot path of the whole decoder: fixed-size values are unpacked inline
+    with precomputed structs; everything else goes through :func:`_decode_one`.
+    """
+    specs = _table_specs(table)
+    unpack = _NLA[order].unpack_from
     out: list[Attr] = []
-    for num, _flags, s, e, problem in iter_attrs(buf, start, end, order):
-        name = names.get(num) or f"UNKNOWN_{num}"
-        if problem is not None:
-            out.append(Attr(num, name, "binary", bytes(buf[s:e]), problem=problem))
+    append = out.append
+    pos = start
+    while pos < end:
+        if end - pos < 4:
+            a = Attr(0, "UNKNOWN_0", "binary", bytes(buf[pos:end]),
+                     problem=f"{end - pos} trailing bytes, shorter than an attribute header")
+            append(a)
+            if sink is not None:
+                sink.problems += 1
             break
-        spec = spec_for(table, num) if table in ("nl80211_attrs",) or names else DEFAULT
-        out.append(_decode_one(buf, s, e, num, name, spec, table, order, depth))
+        alen, atype = unpack(buf, pos)
+        num = atype & 0x3FFF
+        sp = specs.get(num)
+        if sp is None:
+            sp = (f"UNKNOWN_{num}", "binary", DEFAULT, None, None, False)
+        if alen < 4 or pos + alen > end:
+            why = (f"attribute length {alen} is below 4" if alen < 4 else
+                   f"attribute length {alen} runs past the end ({end - pos} bytes left)")
+            append(Attr(num, sp[0], "binary", bytes(buf[pos + 4 if alen >= 4 else pos:end]), problem=why))
+            if sink is not None:
+                sink.problems += 1
+            break
+        s = pos + 4
+        e = pos + alen
+        pos += (alen + 3) & ~3
+        name, kind, spec, size, enum_table, is_freq = sp
+        if size is not None and e - s == size:
+            value = _FIXED_STRUCTS[kind, order].unpack_from(buf, s)[0]
+            a = Attr(num, name, kind, buf[s:e], value)
+            if enum_table is not None:
+                label = enum_table.get(value)
+                a.text = f"{label} ({value})" if label else str(value)
+            elif is_freq:
+                ch = channel_of(value)
+                a.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
+            append(a)
+            continue
+        a = _decode_one(buf, s, e, num, name, spec, table, order, depth, sink)
+        append(a)
+        if sink is not None:
+            if a.problem is not None:
+                sink.problems += 1
+            if a.kind in _PAYLOAD_KINDS:
+                sink.payloads.append(a)
     return out
 
 
 def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, table: str, order: str,
-                depth: int) -> Attr:
+                depth: int, sink: Sink | None = None) -> Attr:
     kind = spec.kind
     raw = bytes(buf[s:e])
     attr = Attr(num, name, kind, raw)
@@ -152,16 +233,20 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
         attr.problem = f"nesting deeper than {MAX_DEPTH} levels"
         return attr
     if kind == "nested":
-        attr.children = decode_attrs(buf, s, e, spec.children or "", order, depth + 1)
+        attr.children = decode_attrs(buf, s, e, spec.children or "", order, depth + 1, sink)
     elif kind == "array":
         attr.children = []
         for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
             child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=problem)
             if problem is None:
-                child.children = decode_attrs(buf, cs, ce, spec.children or "", order, depth + 2)
+                child.children = decode_attrs(buf, cs, ce, spec.children or "", order, depth + 2, sink)
+            elif sink is not None:
+                sink.problems += 1
             attr.children.append(child)
     elif kind in ("iftype_flags", "u32s", "freqs", "ssids", "frame_types"):
         attr.children = _decode_list(buf, s, e, kind, spec, order, depth)
+        if sink is not None:
+            sink.problems += sum(1 for c in attr.children for x in c.walk() if x.problem)
     else:
         attr.problem = f"no decoder for kind {kind}"
     return attr

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Speed and memory of nl80211dec against tshark and iwmon, on the same file, in the same run.
+
+    python benchmarks/bench.py                 # 200,000 messages (+ 1,000,000 for the RSS check)
+    python benchmarks/bench.py --smoke         # a tiny run for CI: proves the script works
+
+1. Builds a large, deterministic iwmon capture (link type 113) and an nlmon
+   copy (link type 253): the real lab records (wiphy dumps, scans, station
+   dumps, connects, SAE exchanges, EAPoL) repeated with fresh timestamps, plus
+   brcmfmac external-auth flows from the scenario builder - all written
+   through the Construct schemas (nl80211dec.testing.writers).
+2. Times, best of 3: the API full decode (every attribute, frame, SAE body and
+   element touched) against ``tshark -T fields``; ``--json`` against
+   ``tshark -T json``; the text output against ``iwmon -r``; the sequencer's
+   extra cost; start-up time. Peak RSS of every command comes from wait4().
+3. Prints one table and writes benchmarks/RESULTS.md with the machine facts.
+
+tshark and iwmon come from Debian (``apt-get install tshark iwd``); when one is
+missing the benchmark says so and reports nl80211dec's figures alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nl80211dec  # noqa: E402
+from nl80211dec.capture.reader import CaptureReader  # noqa: E402
+from nl80211dec.sequence import Sequencer  # noqa: E402
+from nl80211dec.testing.scenarios import SCENARIOS, build  # noqa: E402
+from nl80211dec.testing.writers import pcap_bytes  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+LAB = ["wpas-sae-ok", "iwd-sae-ok", "wpas-sae-anticlog", "wpas-sae-pmksa-stale", "wpas-sae-wrongpass"]
+
+
+def build_capture(target: int, linktype: int) -> tuple[Path, int]:
+    """A capture of at least ``target`` netlink messages; returns its path and message count."""
+    path = DATA / f"bench-{target}-{linktype}.pcap"
+    count_file = path.with_suffix(".count")
+    if path.exists() and count_file.exists():
+        return path, int(count_file.read_text())
+    DATA.mkdir(parents=True, exist_ok=True)
+    name = "iwmon.pcap" if linktype == 113 else "nlmon.pcap"
+    blocks: list[list[bytes]] = []
+    for scen in LAB:
+        blocks.append([r.data for r in CaptureReader(ROOT / "captures" / scen / name)])
+    if linktype == 113:
+        for scen in SCENARIOS:
+            blocks.append([r.data for r in CaptureReader(build(scen))])
+    per_round = {id(b): sum(_messages(d, linktype) for d in b) for b in blocks}
+    records: list[tuple[float, bytes]] = []
+    t = 1_800_000_000.0
+    messages = 0
+    while messages < target:
+        for b in blocks:
+            for data in b:
+                t += 0.0005
+                records.append((t, data))
+            messages += per_round[id(b)]
+            if messages >= target:
+                break
+    path.write_bytes(pcap_bytes(records, linktype=linktype))
+    count_file.write_text(str(messages))
+    return path, messages
+
+
+def _messages(record: bytes, linktype: int) -> int:
+    if linktype == 113:
+        return 1
+    from nl80211dec.netlink.core import split_messages
+
+    return sum(1 for _ in split_messages(record, 16))
+
+
+GNU_TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one command.
+
+    Peak RSS comes from GNU time (``apt-get install time``): a child forked
+    straight from this Python would report this process's size in
+    ru_maxrss, not its own.
+    """
+    wrapped = ["/usr/bin/time", "-f", "%M", "-o", str(DATA / "rss.txt"), *cmd] if GNU_TIME else cmd
+    t0 = time.perf_counter()
+    subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    dt = time.perf_counter() - t0
+    rss = int((DATA / "rss.txt").read_text().split()[-1]) if GNU_TIME else 0
+    return dt, rss
+
+
+def best_of(n: int, cmd: list[str]) -> tuple[float, int]:
+    results = [run(cmd) for _ in range(n)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def api_full_decode(path: Path, sequencer: bool = False) -> float:
+    """Decode everything through the API and touch every value (lazy paths stay honest)."""
+    t0 = time.perf_counter()
+    seq = Sequencer() if sequencer else None
+    for msg in nl80211dec.open(path):
+        for a in msg.walk():
+            _ = a.value, a.text
+            d = a.decoded
+            if d is not None and hasattr(d, "as_json"):
+                d.as_json()
+        if msg.eapol is not None:
+            msg.eapol.as_json()
+        if seq is not None:
+            seq.feed(msg)
+    if seq is not None:
+        seq.finish()
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--messages", type=int, default=200_000)
+    ap.add_argument("--big", type=int, default=1_000_000, help="size of the flat-memory check (0 to skip)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repeat: for CI")
+    ap.add_argument("--no-write", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
+    args = ap.parse_args()
+    if args.smoke:
+        args.messages, args.big, args.repeat, args.no_write = 3000, 0, 1, True
+    py = sys.executable
+    tshark, iwmon = shutil.which("tshark"), shutil.which("iwmon")
+    notes = []
+    if not tshark:
+        notes.append("tshark not installed (apt-get install tshark): its columns are empty")
+    if not iwmon:
+        notes.append("iwmon not installed (apt-get install iwd): its column is empty")
+    if not GNU_TIME:
+        notes.append("GNU time not installed (apt-get install time): peak RSS shows 0")
+
+    f113, n113 = build_capture(args.messages, 113)
+    f253, n253 = build_capture(args.messages, 253)
+    rows: list[tuple[str, str, str, str]] = []
+
+    def rate(n: int, dt: float) -> str:
+        return f"{n / dt:,.0f} msg/s"
+
+    def mib(kib: int) -> str:
+        return f"{kib / 1024:.0f} MiB"
+
+    # 1. API full decode vs tshark fields
+    api = min(api_full_decode(f113) for _ in range(args.repeat))
+    ours_rss = run([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+                    "from benchmarks.bench import api_full_decode; from pathlib import Path; "
+                    f"api_full_decode(Path({str(f113)!r}))"])[1]
+    line = ["API full decode (iwmon 113)", f"{rate(n113, api)}, {mib(ours_rss)}"]
+    if tshark:
+        t, rss = best_of(args.repeat, [tshark, "-r", str(f113), "-T", "fields", "-e", "frame.number",
+                                       "-e", "netlink.hdr_type"])
+        line += [f"tshark -T fields: {rate(n113, t)}, {mib(rss)}", f"{t / api:.2f}x"]
+    rows.append(tuple(line + [""] * (4 - len(line))))  # type: ignore[arg-type]
+
+    # 2. --json vs tshark -T json
+    for f, n, label in ((f113, n113, "iwmon 113"), (f253, n253, "nlmon 253")):
+        t_ours, rss_ours = best_of(args.repeat, [py, "-m", "nl80211dec", "--json", str(f)])
+        line = [f"--json ({label})", f"{rate(n, t_ours)}, {mib(rss_ours)}"]
+        if tshark:
+            t, rss = best_of(args.repeat, [tshark, "-r", str(f), "-T", "json"])
+            line += [f"tshark -T json: {rate(n, t)}, {mib(rss)}", f"{t / t_ours:.2f}x"]
+        rows.append(tuple(line + [""] * (4 - len(line))))  # type: ignore[arg-type]
+
+    # 3. text vs iwmon -r
+    t_ours, rss_ours = best_of(args.repeat, [py, "-m", "nl80211dec", str(f113)])
+    line = ["text output (iwmon 113)", f"{rate(n113, t_ours)}, {mib(rss_ours)}"]
+    if iwmon:
+        t, rss = best_of(args.repeat, [iwmon, "-r", str(f113)])
+        line += [f"iwmon -r: {rate(n113, t)}, {mib(rss)}", f"{t / t_ours:.2f}x"]
+    rows.append(tuple(line + [""] * (4 - len(line))))  # type: ignore[arg-type]
+
+    # 4. sequencer's extra cost
+    with_seq = min(api_full_decode(f113, sequencer=True) for _ in range(args.repeat))
+    rows.append(("sequencer on top of the API decode", f"+{(with_seq / api - 1) * 100:.0f}% time",
+                 f"{rate(n113, with_seq)} with attempts", ""))
+
+    # 5. flat memory: same command at 200k and at the big size
+    if args.big:
+        fbig, nbig = build_capture(args.big, 113)
+        _t, rss_big = run([py, "-m", "nl80211dec", "--json", str(fbig)])
+        rows.append((f"peak RSS --json at {n113:,} vs {nbig:,} msgs", f"{mib(rss_ours)} vs {mib(rss_big)}", "", ""))
+
+    # 6. start-up
+    t_start, rss_start = best_of(max(3, args.repeat), [py, "-m", "nl80211dec", "--version"])
+    rows.append(("start-up (--version)", f"{t_start * 1000:.0f} ms, {mib(rss_start)}", "", ""))
+
+    header = ("measurement", "nl80211dec", "reference", "nl80211dec speed-up")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
+    table = [" | ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)),
+             "-|-".join("-" * w for w in widths)]
+    table += [" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    print("\n".join(table))
+    for n in notes:
+        print("note:", n)
+    if not args.no_write:
+        facts = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                 f"{platform.platform()}")
+        versions = []
+        for tool in (tshark, iwmon):
+            if tool:
+                try:
+                    out = subprocess.run([tool, "-v"], capture_output=True, text=True).stdout.splitlines()
+                    versions.append(out[0] if out else tool)
+                except OSError:
+                    pass
+        md = ["# Benchmark results", "", f"Machine: {facts}", f"Reference tools: {', '.join(versions) or 'none'}",
+              f"File: {n113:,} netlink messages (iwmon, link type 113) and {n253:,} (nlmon, 253), built by "
+              "benchmarks/bench.py; best of "
+              f"{args.repeat}; ratios are reference time / nl80211dec time (above 1 = nl80211dec faster).", "",
+              "| " + " | ".join(header) + " |", "|" + "---|" * 4]
+        md += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+        md += [""] + [f"Note: {n}" for n in notes]
+        (ROOT / "benchmarks" / "RESULTS.md").write_text("\n".join(md) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,15 @@
+"""The benchmark script runs (a tiny version): it must not rot. Speed is not asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .golden_util import ROOT
+
+
+def test_benchmark_smoke_runs():
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "API full decode" in res.stdout and "--json (nlmon 253)" in res.stdout
