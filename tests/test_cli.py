@@ -79,4 +79,4 @@ def test_cli_version_matches_the_package():
     import nl80211dec
     from nl80211dec.cli import VERSION
 
-    assert VERSION == nl80211dec.__version__
+    assert nl80211dec.__version__ == VERSION
