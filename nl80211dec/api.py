@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, Union
 
 from .capture.reader import CaptureReader
 from .netlink.message import Message
 from .pipeline import Decoder, Summary
 from .sequence import Attempt, Sequencer
+
+if TYPE_CHECKING:
+    from .air.join import AirJoin
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
 
@@ -22,8 +25,11 @@ class Capture:
     Memory stays flat: nothing is kept between messages unless you keep it.
     """
 
-    def __init__(self, source: Source, *, families: dict[str, int] | None = None, assume: bool = True) -> None:
+    def __init__(self, source: Source, *, families: dict[str, int] | None = None, assume: bool = True,
+                 air: Source | None = None) -> None:
         self._source = source
+        self._air_source = air
+        self.air: AirJoin | None = None
         self._families = dict(families or {})
         self._assume = assume
         if isinstance(source, (bytes, bytearray)):
@@ -39,8 +45,18 @@ class Capture:
         name = self._source if isinstance(self._source, (str, os.PathLike)) else f"<{len(self._source)} bytes>"
         return f"<Capture {name}>"
 
-    def messages(self) -> Iterator[Message]:
-        """Decode the capture from the start, yielding each message."""
+    def join_air(self) -> AirJoin | None:
+        """Read the over-the-air capture and match it to this one (done once, before decoding)."""
+        if self._air_source is None or self.air is not None:
+            return self.air
+        from .air.frames import AirCapture
+        from .air.join import items_of, join
+
+        air = AirCapture(self._air_source)
+        self.air = join(items_of(self._decode()), air)
+        return self.air
+
+    def _decode(self) -> Iterator[Message]:
         from .dot11.layer import Dot11Layer
 
         reader = CaptureReader(self._source)
@@ -57,11 +73,21 @@ class Capture:
             self.summary.damage = str(reader.damage)
             self.summary.damage_offset = reader.damage.offset
 
+    def messages(self) -> Iterator[Message]:
+        """Decode the capture from the start, yielding each message (frames annotated from the air capture)."""
+        air = self.join_air()
+        for msg in self._decode():
+            if air is not None:
+                air.annotate(msg)
+            yield msg
+        if air is not None:
+            self.summary.air = air.summary()
+
     __iter__ = messages
 
     def attempts(self) -> list[Attempt]:
         """Decode the capture and return its connection attempts with verdicts."""
-        seq = Sequencer()
+        seq = Sequencer(air=self.join_air())
         out: list[Attempt] = []
         for msg in self.messages():
             out.extend(seq.feed(msg))
@@ -72,11 +98,14 @@ class Capture:
         return list(self.messages())
 
 
-def open(source: Source, *, families: dict[str, int] | None = None, assume: bool = True) -> Capture:  # noqa: A001
+def open(source: Source, *, families: dict[str, int] | None = None, assume: bool = True,  # noqa: A001
+         air: Source | None = None) -> Capture:
     """Open a pcap/pcapng capture (path, bytes or binary file object).
 
     ``families`` names generic-netlink ids the capture does not name itself,
     e.g. ``{"nl80211": 0x1c}``; ``assume=False`` forbids guessing nl80211.
+    ``air`` is an over-the-air capture (radiotap) of the same moment: frames
+    get ``on_air`` transmissions and verdicts use what was on the air.
     Raises :class:`~nl80211dec.errors.NotACaptureError` for non-captures.
     """
-    return Capture(source, families=families, assume=assume)
+    return Capture(source, families=families, assume=assume, air=air)

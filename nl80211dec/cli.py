@@ -30,6 +30,7 @@ examples:
   nl80211dec --cmd EXTERNAL_AUTH --cmd FRAME capture.pcap
   nl80211dec --family nl80211=0x1c iwmon.pcap  when the capture has no NEWFAMILY
   nl80211dec --sae --jobs 2 captures/        triage a folder on two cores (output in file order)
+  nl80211dec --sae nlmon.pcap --air air.pcap  join a monitor-mode capture: was it on the air?
 """
 
 
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show only messages about interface N (repeatable)")
     p.add_argument("--family", action="append", default=[], metavar="NAME=ID",
                    help="name a generic-netlink family id the capture does not name, e.g. nl80211=0x1c")
+    p.add_argument("--air", metavar="AIR.pcap",
+                   help="an over-the-air capture (radiotap, monitor mode) of the same moment: show each frame's "
+                        "transmissions and use them in the verdicts")
     p.add_argument("--no-assume", action="store_true",
                    help="never assume nl80211 for an unnamed family id from the traffic's shape")
     p.add_argument("--sae", action="store_true", help="print only the connection attempts (ladders and verdicts)")
@@ -139,7 +143,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     from .sequence import Sequencer
 
     try:
-        cap = Capture(path, families=families, assume=not args.no_assume)
+        cap = Capture(path, families=families, assume=not args.no_assume, air=args.air)
     except NotACaptureError as e:
         print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
         return EXIT_NOT_CAPTURE
@@ -150,7 +154,12 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
         out.write(f"==> {path} <==\n")
     cmds = {_norm_cmd(c) for c in args.cmd}
     ifindexes = set(args.ifindex)
-    seq = None if args.no_attempts else Sequencer()
+    try:
+        air = cap.join_air()
+    except (NotACaptureError, OSError) as e:
+        print(f"nl80211dec: {args.air}: {getattr(e, 'message', None) or e}", file=sys.stderr)
+        return EXIT_NOT_CAPTURE
+    seq = None if args.no_attempts else Sequencer(air=air)
     verdicts: dict[str, int] = {}
     status = EXIT_OK
     size = os.path.getsize(path) if isinstance(path, str) and not path.endswith(".gz") else None

@@ -59,6 +59,7 @@ class Summary:
     notes: list = field(default_factory=list)
     damage: str | None = None
     damage_offset: int | None = None
+    air: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -75,6 +76,7 @@ class Summary:
             "families": self.families,
             "notes": list(self.notes),
             "damage": None if self.damage is None else {"error": self.damage, "offset": self.damage_offset},
+            **({"air": self.air} if self.air is not None else {}),
         }
 
 
@@ -140,6 +142,10 @@ class Decoder:
             self.summary.notes.append(f"generic netlink id {fid:#x} is not named in the capture and does not "
                                       "look like nl80211; its messages are shown undecoded")
         self.summary.notes.extend(self.families.conflicts)
+        radio = sum(n for k, n in self.summary.skipped.items() if k.startswith(("link type 127", "link type 105")))
+        if radio:
+            self.summary.notes.append(f"{radio} records are 802.11 frames from a monitor interface: pass that file "
+                                      "with --air next to a netlink capture to join the two")
         return out
 
     def decode_all(self, records: Iterable[Record]) -> Iterable[Message]:

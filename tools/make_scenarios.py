@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nl80211dec.testing.scenarios import SCENARIOS, build
+from nl80211dec.testing.scenarios import SCENARIOS, build_both
 
 DEST = Path(__file__).resolve().parent.parent / "captures" / "brcmfmac-external-auth"
 
@@ -17,8 +17,10 @@ DEST = Path(__file__).resolve().parent.parent / "captures" / "brcmfmac-external-
 def main() -> int:
     DEST.mkdir(parents=True, exist_ok=True)
     for name in sorted(SCENARIOS):
-        (DEST / f"{name}.pcap").write_bytes(build(name))
-        print(f"{name}.pcap")
+        netlink, air = build_both(name)
+        (DEST / f"{name}.pcap").write_bytes(netlink)
+        (DEST / f"{name}.air.pcap").write_bytes(air)
+        print(f"{name}.pcap {name}.air.pcap")
     return 0
 
 

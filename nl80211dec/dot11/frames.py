@@ -49,7 +49,7 @@ class Frame:
     """A decoded 802.11 frame."""
 
     __slots__ = ("raw", "fc", "ftype", "subtype", "type_name", "subtype_name", "flags", "duration", "addrs",
-                 "seq", "frag", "fields", "elements", "sae", "findings", "problem", "body")
+                 "seq", "frag", "fields", "elements", "sae", "findings", "problem", "body", "on_air")
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
@@ -67,6 +67,7 @@ class Frame:
         self.findings: list[str] = []
         self.problem: str | None = None
         self.body = b""
+        self.on_air: list[dict[str, Any]] | None = None  # filled by an over-the-air join
 
     def __repr__(self) -> str:
         return f"<Frame {self.subtype_name} {dict(self.addrs)}{' ' + repr(self.sae) if self.sae else ''}>"
@@ -93,6 +94,8 @@ class Frame:
             d["findings"] = list(self.findings)
         if self.problem:
             d["problem"] = self.problem
+        if self.on_air is not None:
+            d["on_air"] = self.on_air
         return d
 
     def as_json(self) -> dict[str, Any]:
@@ -113,7 +116,16 @@ class Frame:
         if self.problem:
             lines.append(f"{sub}MALFORMED: {self.problem}")
         lines.extend(f"{sub}! {f}" for f in self.findings)
+        if self.on_air is not None:
+            lines.append(f"{sub}on air: " + ("; ".join(_air_text(x) for x in self.on_air) or "NOT SEEN"))
         return lines
+
+
+def _air_text(x: dict[str, Any]) -> str:
+    acked = {True: "ACKed", False: "no ACK", None: ""}[x.get("acked")]
+    parts = [f"+{x['offset_ms']:.1f} ms" if "offset_ms" in x else f"t={x['time']}", acked,
+             "retry" if x.get("retry") else "", f"{x['signal_dbm']} dBm" if x.get("signal_dbm") is not None else ""]
+    return " ".join(p for p in parts if p)
 
 
 def _addresses(frame: Frame, raw: bytes) -> int:

@@ -56,6 +56,11 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
         c = a.pmkid_check
         lines.append(f"  PMKID from the SAE scalars: {c['expected']}"
                      + (f"; seen {c['seen']} ({'match' if c['match'] else 'MISMATCH'})" if c.get("seen") else ""))
+    if a.air is not None:
+        ours = a.air["our_sae"]
+        lines.append(f"  on air: our SAE frames sent {sum(x['on_air'] for x in ours)} time(s), "
+                     f"{sum(x['acked'] for x in ours)} ACKed; AP SAE frames on air "
+                     f"{len(a.air['peer_sae_on_air'])}, never delivered {len(a.air['peer_sae_undelivered'])}")
     t = a.timings()
     if t:
         lines.append("  timings (ms): " + ", ".join(f"{k} {v}" for k, v in t.items()))

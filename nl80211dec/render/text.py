@@ -139,6 +139,13 @@ def summary_lines(summary: Summary) -> list[str]:
         lines.append(f"  family {fid} = {info['name']} ({info['source']})")
     for note in d["notes"]:
         lines.append(f"  note: {note}")
+    if d.get("air"):
+        a = d["air"]
+        off = "not estimated" if a["clock_offset_s"] is None else f"{a['clock_offset_s'] * 1000:+.3f} ms"
+        lines.append(f"  air: {a['frames']} frames, {a['sae_frames']} SAE frames ({a['matched_sae']} matched), "
+                     f"{a['netlink_sae_not_on_air']} netlink SAE frames never on air, {a['air_sae_not_in_netlink']} "
+                     f"SAE frames on air never seen in netlink; clock offset {off} "
+                     f"(from {a['clock_offset_from']} frames)")
     if d["damage"]:
         lines.append(f"  DAMAGED: {d['damage']['error']}; everything before it was decoded")
     return lines

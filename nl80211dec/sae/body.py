@@ -33,7 +33,7 @@ class SaeBody:
     """A decoded SAE body; fields not present stay None."""
 
     __slots__ = ("seq", "status", "message", "group", "token", "scalar", "element", "password_id",
-                 "rejected_groups", "send_confirm", "confirm", "findings", "problem", "extra")
+                 "rejected_groups", "send_confirm", "confirm", "findings", "problem", "extra", "on_air")
 
     def __init__(self, seq: int, status: int) -> None:
         self.seq = seq
@@ -50,6 +50,7 @@ class SaeBody:
         self.findings: list[str] = []
         self.problem: str | None = None
         self.extra: bytes | None = None
+        self.on_air: list[dict[str, Any]] | None = None  # filled by an over-the-air join
 
     @property
     def status_name(self) -> str:
@@ -72,6 +73,8 @@ class SaeBody:
             d["problem"] = self.problem
         if self.extra:
             d["extra"] = self.extra.hex()
+        if self.on_air is not None:
+            d["on_air"] = self.on_air
         return d
 
     def as_json(self) -> dict[str, Any]:
@@ -97,6 +100,10 @@ class SaeBody:
         if self.problem:
             lines.append(f"{sub}MALFORMED: {self.problem}")
         lines.extend(f"{sub}! {f}" for f in self.findings)
+        if self.on_air is not None:
+            seen = ", ".join(f"+{x.get('offset_ms', 0):.1f} ms {'ACKed' if x.get('acked') else 'no ACK'}"
+                             for x in self.on_air)
+            lines.append(f"{sub}on air: {seen or 'NOT SEEN'}")
         return lines
 
 

@@ -81,6 +81,7 @@ class Attempt:
     advice: str = ""
     first_divergence: int | None = None
     pmkid_check: dict[str, Any] | None = None
+    air: dict[str, Any] | None = None  # evidence from an over-the-air capture (see air/join.py)
 
     def add_step(self, step: Step) -> None:
         if len(self.steps) >= MAX_STEPS:
@@ -180,6 +181,7 @@ class Attempt:
             "authorized_index": self.authorized_index,
             "disconnect": self.disconnect,
             "pmkid_check": self.pmkid_check,
+            "air": self.air,
             "timings_ms": self.timings(),
             "steps": [{"index": s.index, "time": s.time, "from": s.src, "to": s.dst, "text": s.text, "mark": s.mark}
                       for s in self.steps],

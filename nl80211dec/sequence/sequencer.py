@@ -11,6 +11,7 @@ only routes events to attempts and records facts.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from ..netlink.message import Message
 from .attempt import Attempt, SaeFrame, Step
@@ -25,7 +26,8 @@ PENDING_LIMIT = 4096
 class Sequencer:
     """Rebuild connection attempts per interface (station side) and per station (AP side)."""
 
-    def __init__(self) -> None:
+    def __init__(self, air: Any = None) -> None:
+        self.air = air  # an AirJoin: evidence from an over-the-air capture, or None
         self._sta: dict[int | None, Attempt] = {}
         self._ap: dict[tuple[int | None, str], Attempt] = {}
         self._iftype: dict[int, int] = {}
@@ -77,6 +79,9 @@ class Sequencer:
         a.closed_by = why
         if a.end_index is None and a.steps:
             a.end_index, a.end_time = a.steps[-1].index, a.steps[-1].time
+        if self.air is not None and a.mode not in ("ap", "scan-only"):
+            a.air = self.air.facts([f.index for f in a.sae if f.direction == "tx"], a.ap, a.station,
+                                   a.start_time, a.end_time or a.start_time)
         decide(a)
         for idx in [i for i, att in self._requests.items() if att is a]:
             del self._requests[idx]

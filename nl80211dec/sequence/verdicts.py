@@ -110,6 +110,9 @@ def _h2e_mismatch(a: Attempt) -> int | None:
 
 def _no_peer_commit(a: Attempt) -> int | None:
     sent = a.commits_sent
+    if a.air is not None and a.air["peer_sae_undelivered"] and a.mode != "ap" and a.state not in OK_STATES \
+            and not a.sae_where("rx", "commit", (0, 126, 127)):
+        return sent[-1].index if sent else a.start_index
     if a.mode != "ap" and sent and not a.sae_where("rx") and a.state not in OK_STATES:
         return a.timeout[1] if a.timeout else sent[-1].index
     return None
@@ -203,14 +206,43 @@ def _e_report(a: Attempt, i: int | None) -> str:
             "(the struct-size bug fixed in 'brcmfmac: Fix structure size for WPA3 external SAE').")
 
 
+def _air_sentence(a: Attempt) -> str:
+    """What the over-the-air capture adds, when there is one."""
+    if a.air is None:
+        return ""
+    ours = a.air["our_sae"]
+    sent = sum(x["on_air"] for x in ours)
+    acked = sum(x["acked"] for x in ours)
+    missing = a.air["our_sae_not_on_air"]
+    parts = [f" On the air: the station's SAE frames were transmitted {sent} time(s), {acked} ACKed"
+             + (f"; message(s) {', '.join(map(str, missing))} never appeared on the air" if missing else "") + "."]
+    undelivered = a.air["peer_sae_undelivered"]
+    if undelivered:
+        first = undelivered[0]
+        parts.append(f" The AP did answer on the air ({first['message']} status {first['status']} at "
+                     f"+{(first['time'] - a.start_time) * 1000:.1f} ms, {len(undelivered)} frame(s)) but the "
+                     "driver never delivered it to the supplicant.")
+    elif not a.air["peer_sae_on_air"]:
+        parts.append(" No frame from the AP appeared on the air either.")
+    return "".join(parts)
+
+
 def _e_commit_not_acked(a: Attempt, i: int | None) -> str:
     n = len(a.commits_sent)
     return (f"{n} SAE commit{'s' if n > 1 else ''} went out and every TX status said not acknowledged "
             f"(last at {_t(a, i)}); nothing came back from {a.ap or 'the AP'}. The AP did not hear the station: "
-            "out of range, wrong channel, or the firmware sent the frame on the wrong channel or not at all.")
+            "out of range, wrong channel, or the firmware sent the frame on the wrong channel or not at all."
+            + _air_sentence(a))
 
 
 def _e_no_peer_commit(a: Attempt, i: int | None) -> str:
+    if a.air is not None:
+        if a.air["peer_sae_undelivered"]:
+            return (f"The station sent {len(a.commits_sent)} SAE commit(s) and no AP frame reached the supplicant."
+                    + _air_sentence(a) + " This is the external-auth offload (firmware/driver) not passing the "
+                    "AP's Authentication frames up.")
+        return (f"The station sent {len(a.commits_sent)} SAE commit(s); the AP never answered." + _air_sentence(a)
+                + " The AP is gone, busy or ignoring this station.")
     acked = [f for f in a.commits_sent if f.acked]
     if a.mode == "external-auth" and acked:
         return (f"The SAE commit was acknowledged on the air ({_t(a, acked[-1].index)}) but no frame from the AP "

@@ -27,6 +27,7 @@ import hashlib
 import struct
 from collections.abc import Callable
 
+from ..air.radiotap import RadiotapMinimal
 from ..dot11.schemas import MgmtFrame, eapol_frame
 from ..nl80211 import enums
 from ..sae import schemas as sae_schemas
@@ -55,6 +56,12 @@ def _u16(v: int) -> bytes:
     return struct.pack("<H", v)
 
 
+def _radiotap(t: float) -> bytes:
+    return RadiotapMinimal.build({"version": 0, "pad": 0, "length": 22, "present": 0x0F,
+                                  "tsft": int(t * 1e6), "flags": 0, "rate": 2, "channel_freq": 2412,
+                                  "channel_flags": 0x00A0})
+
+
 def rsn_ie(pmkid: bytes | None = None) -> bytes:
     body = _u16(1) + CCMP + _u16(1) + CCMP + _u16(1) + SAE_AKM + _u16(0x00C0)
     if pmkid is not None:
@@ -77,6 +84,9 @@ class ExternalAuthScenario:
         self.seed = seed
         self.scalars: dict[str, bytes] = {}
         self.sc = 0
+        self.air: list[tuple[float, bytes]] = []  # the same moment seen by a monitor radio
+        self.air_clock = 0.137  # the monitor's clock runs ahead; the join must estimate this
+        self.air_seq = 0
         if newfamily:
             req = genl_message(0x10, 3, nlattr(2, b"nl80211\0"), flags=0x5, seq=self._next_seq())
             self._record(req)
@@ -160,16 +170,47 @@ class ExternalAuthScenario:
             ("WIPHY", _u32(self.wiphy)), ("IFINDEX", _u32(self.ifindex)), ("AKM_SUITES", SAE_AKM),  # big-endian!
             ("EXTERNAL_AUTH_ACTION", _u32(action)), ("BSSID", self.bssid), ("SSID", self.ssid)]), dt=0.004)
 
-    def send(self, seq: int, body: bytes, *, status: int = 0, acked: bool = True) -> None:
+    def _on_air(self, frame: bytes, t: float, *, ack_to: bytes | None, retries: int = 0) -> None:
+        """A frame on the air (radiotap like mac80211_hwsim's monitor), its retries and the ACK."""
+        for attempt in range(1 + retries):
+            self.air_seq += 1
+            air = bytearray(frame)
+            air[22:24] = (self.air_seq << 4).to_bytes(2, "little")  # the firmware numbers frames on the air
+            if attempt:
+                air[1] |= 0x08  # retry bit
+            ta = t + attempt * 0.002 + self.air_clock
+            self.air.append((ta, _radiotap(ta) + bytes(air)))
+            if ack_to is not None:
+                ack = (0x00D4).to_bytes(2, "little") + bytes(2) + ack_to
+                self.air.append((ta + 0.00005, _radiotap(ta + 0.00005) + ack))
+                return
+
+    def air_pcap(self) -> bytes:
+        """The over-the-air capture of the same moment (link type 127)."""
+        return pcap_bytes(sorted(self.air), linktype=127)
+
+    def send(self, seq: int, body: bytes, *, status: int = 0, acked: bool = True,
+             on_air: bool = True) -> None:
         """CMD_FRAME with an auth frame: TX status (cookie 0) before the cookie reply, then the ACK."""
         frame = self._auth_frame(tx=True, seq=seq, status=status, body=body)
+        if on_air:
+            self._on_air(frame, self.t + 0.0009, ack_to=self.station if acked else None,
+                         retries=0 if acked else 3)
         tx_status = self._nl80211("FRAME_TX_STATUS", [
             ("WIPHY", _u32(self.wiphy)), ("IFINDEX", _u32(self.ifindex)), ("WDEV", struct.pack("<Q", 1)),
             ("FRAME", frame), ("COOKIE", struct.pack("<Q", 0))] + ([("ACK", b"")] if acked else []))
         self._request("FRAME", [("IFINDEX", _u32(self.ifindex)), ("WIPHY_FREQ", _u32(2412)), ("FRAME", frame)],
                       status_first=tx_status, reply=[("COOKIE", struct.pack("<Q", 0))])
 
-    def receive(self, seq: int, body: bytes, *, status: int = 0) -> None:
+    def receive(self, seq: int, body: bytes, *, status: int = 0, deliver: bool = True) -> None:
+        """The AP's frame: on the air always; handed up by the driver only when ``deliver``."""
+        on_air = MgmtFrame.build({"header": {"frame_control": 0x00B0, "duration": 314, "addr1": self.station,
+                                             "addr2": self.bssid, "addr3": self.bssid, "seq_ctrl": 0},
+                                  "body": {"algorithm": 3, "transaction": seq, "status": status, "rest": body}})
+        self._on_air(on_air, self.t + 0.001, ack_to=self.bssid)
+        if not deliver:
+            self.t += 0.003
+            return
         frame = self._auth_frame(tx=False, seq=seq, status=status, body=body)
         self._record(self._nl80211("FRAME", [
             ("WIPHY", _u32(self.wiphy)), ("IFINDEX", _u32(self.ifindex)), ("WDEV", struct.pack("<Q", 1)),
@@ -296,10 +337,13 @@ def _commit_not_acked(s: ExternalAuthScenario) -> None:
 
 
 def _no_peer_commit(s: ExternalAuthScenario) -> None:
+    """The AP answers on the air; the firmware never hands its commit up."""
     s.connect()
     s.external_auth_event()
     s.send(1, s.commit_body("sta"))
+    s.receive(1, s.commit_body("ap"), deliver=False)
     s.send(1, s.commit_body("sta"))
+    s.receive(1, s.commit_body("ap"), deliver=False)
     s.report(1)
     s.connect_event(16)
 
@@ -409,7 +453,12 @@ SCENARIOS: dict[str, tuple[Callable[[ExternalAuthScenario], None], str]] = {
 
 def build(name: str, **kwargs) -> bytes:
     """The pcap bytes of scenario ``name`` (see :data:`SCENARIOS`)."""
+    return build_both(name, **kwargs)[0]
+
+
+def build_both(name: str, **kwargs) -> tuple[bytes, bytes]:
+    """Scenario ``name`` as (iwmon capture, over-the-air capture of the same moment)."""
     fn, _verdict = SCENARIOS[name]
     s = ExternalAuthScenario(**kwargs)
     fn(s)
-    return s.pcap()
+    return s.pcap(), s.air_pcap()

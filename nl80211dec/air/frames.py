@@ -1,0 +1,122 @@
+"""Frames on the air: radiotap + 802.11, decoded by the same frame decoder as netlink's.
+
+One decoder, two carriers: a frame seen on a monitor interface goes through
+:func:`nl80211dec.dot11.frames.decode_frame` exactly like ATTR_FRAME does.
+Beacons are counted, not kept; an ACK (or its absence) right after a frame
+marks that frame acknowledged (or not).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from ..capture.reader import CaptureReader
+from ..dot11.eapol import decode_eapol
+from ..dot11.frames import Frame, decode_frame
+from ..errors import DecodeError
+from ..sae.context import SaeTracker
+from .radiotap import parse_radiotap
+
+LINKTYPE_RADIOTAP = 127
+LINKTYPE_80211 = 105
+ACK_WINDOW = 0.005  # seconds: an ACK follows its frame after SIFS; monitor timestamps add jitter
+
+
+class AirFrame:
+    """One frame on the air with its radio facts."""
+
+    __slots__ = ("number", "time", "radio", "frame", "acked", "eapol")
+
+    def __init__(self, number: int, time: float, radio: dict[str, Any], frame: Frame) -> None:
+        self.number = number
+        self.time = time
+        self.radio = radio
+        self.frame = frame
+        self.acked: bool | None = None
+        self.eapol = None
+
+    @property
+    def retry(self) -> bool:
+        return "retry" in self.frame.flags
+
+    @property
+    def signal_dbm(self) -> int | None:
+        return self.radio.get("antenna_signal_dbm")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"time": round(self.time, 6), "record": self.number, "retry": self.retry, "acked": self.acked,
+                "signal_dbm": self.signal_dbm, "freq": self.radio.get("freq"),
+                "bad_fcs": "bad_fcs" in self.radio.get("flag_names", [])}
+
+
+class AirCapture:
+    """Read an over-the-air capture; keep what a join needs, count the rest."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.frames: list[AirFrame] = []
+        self.counts: Counter[str] = Counter()
+        self.problems = 0
+        self.records = 0
+        self.damage: str | None = None
+        self._read()
+
+    def _read(self) -> None:
+        reader = CaptureReader(self.source)
+        sae = SaeTracker()
+        last: AirFrame | None = None
+        for rec in reader:
+            self.records += 1
+            if rec.linktype not in (LINKTYPE_RADIOTAP, LINKTYPE_80211):
+                self.counts[f"link type {rec.linktype} (not 802.11)"] += 1
+                continue
+            try:
+                radio, hdr = parse_radiotap(rec.data) if rec.linktype == LINKTYPE_RADIOTAP else ({}, 0)
+            except DecodeError:
+                self.problems += 1
+                continue
+            body = rec.data[hdr:]
+            if "fcs_at_end" in radio.get("flag_names", []):
+                body = body[:-4]
+            frame = decode_frame(body, sae)
+            name = f"{frame.type_name}/{frame.subtype_name}"
+            self.counts[name] += 1
+            if frame.problem:
+                self.problems += 1
+            if frame.ftype == 1 and frame.subtype_name == "ACK":
+                if last is not None and last.acked is None and rec.timestamp - last.time <= ACK_WINDOW \
+                        and frame.addr("RA") == _transmitter(last.frame):
+                    last.acked = True
+                continue
+            if frame.ftype == 1 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
+                continue  # counted, not kept: a long capture holds thousands
+            if last is not None and last.acked is None and _unicast(last):
+                last.acked = False
+            af = AirFrame(rec.number, rec.timestamp, radio, frame)
+            if frame.ftype == 2 and frame.body[6:8] == b"\x88\x8e":  # LLC/SNAP + EAPoL ethertype
+                af.eapol = decode_eapol(frame.body[8:])
+            self.frames.append(af)
+            last = af
+        if last is not None and last.acked is None and _unicast(last):
+            last.acked = False
+        if reader.damage is not None:
+            self.damage = str(reader.damage)
+
+    def __iter__(self) -> Iterator[AirFrame]:
+        return iter(self.frames)
+
+    @property
+    def sae_frames(self) -> list[AirFrame]:
+        return [f for f in self.frames if f.frame.sae is not None]
+
+
+def _transmitter(frame: Frame) -> str | None:
+    """Address 2 is the transmitter of every frame that has one."""
+    return frame.addrs[1][1] if len(frame.addrs) > 1 else None
+
+
+def _unicast(af: AirFrame) -> bool:
+    da = af.frame.addr("DA") or af.frame.addr("RA") or ""
+    return bool(da) and not int(da[:2], 16) & 1

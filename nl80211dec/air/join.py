@@ -1,0 +1,206 @@
+"""Join a netlink capture to an over-the-air capture of the same moment.
+
+A management frame in netlink (TX request, TX status, RX event, AUTH_DATA)
+is matched to its transmissions on the air by *content*: the SAE fields
+(scalar, element, confirm, token...) or, for other frames, the body bytes -
+never the sequence number, which the driver or firmware fills in.  The two
+files' clocks differ; their offset is estimated from frames whose content
+appears exactly once on each side (the median of the differences), not
+assumed.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..netlink.message import Message
+from .frames import AirCapture, AirFrame
+
+SLACK = 0.05  # seconds of clock-offset error tolerated when ordering netlink and air events
+HORIZON = 30.0  # a transmission more than this after its request is not that request's
+
+TX_COMMANDS = {("FRAME", "request"), ("FRAME_TX_STATUS", "event"), ("AUTHENTICATE", "request")}
+
+
+def _sae_key(sae: Any) -> tuple:
+    return ("sae", sae.seq, sae.status, sae.group if sae.message != "confirm" else None, sae.token, sae.scalar,
+            sae.element, sae.send_confirm, sae.confirm)
+
+
+def frame_key(frame: Any) -> tuple | None:
+    """What identifies a frame's content, independent of sequence numbers and retries."""
+    if frame is None or frame.ftype != 0 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
+        return None
+    if frame.sae is not None:
+        return _sae_key(frame.sae)
+    return (frame.subtype_name, frame.addr("SA"), frame.addr("DA"), bytes(frame.body))
+
+
+@dataclass
+class Item:
+    """A frame as netlink saw it."""
+
+    index: int
+    time: float
+    direction: str  # "tx" (sent by this host) or "rx" (handed up by the driver)
+    before_air: bool  # a request (precedes its transmissions) or a report (follows one)
+    key: tuple
+    sae: bool
+    target: Any  # the decoded Frame or SaeBody that gets the on_air annotation
+    matches: list[AirFrame] = field(default_factory=list)
+
+
+@dataclass
+class AirJoin:
+    offset: float | None  # air clock minus netlink clock, seconds
+    offset_pairs: int
+    items: list[Item]
+    air: AirCapture
+    unmatched_air: list[AirFrame]
+
+    def summary(self) -> dict[str, Any]:
+        sae_air = self.air.sae_frames
+        matched = {id(a) for it in self.items for a in it.matches}
+        return {
+            "frames": sum(self.air.counts.values()),
+            "sae_frames": len(sae_air),
+            "matched_sae": sum(1 for a in sae_air if id(a) in matched),
+            "netlink_sae_not_on_air": sum(1 for it in self.items if it.sae and it.before_air
+                                          and not it.matches),
+            "air_sae_not_in_netlink": sum(1 for a in sae_air if id(a) not in matched),
+            "clock_offset_s": None if self.offset is None else round(self.offset, 6),
+            "clock_offset_from": self.offset_pairs,
+        }
+
+    def to_netlink_time(self, air_time: float) -> float:
+        return air_time - (self.offset or 0.0)
+
+    def __post_init__(self) -> None:
+        # what the second (rendering) pass needs, without holding the first pass's objects
+        self.on_air: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self.delivered: set[int] = set()  # ids of air frames some netlink RX event reported
+        self.tx_index: dict[int, list[AirFrame]] = {}
+        position: dict[int, int] = {}
+        for it in self.items:
+            k = position.get(it.index, 0)
+            position[it.index] = k + 1
+            self.on_air[(it.index, k)] = it.target.on_air or []
+            if it.direction == "rx":
+                self.delivered.update(id(af) for af in it.matches)
+            if it.before_air:
+                self.tx_index.setdefault(it.index, []).extend(it.matches)
+            it.target = None
+
+    def annotate(self, msg: Message) -> None:
+        """Give the frames of a freshly decoded message the on_air lists the join found."""
+        for k, it in enumerate(items_of([msg])):
+            found = self.on_air.get((msg.index, k))
+            if found is not None:
+                it.target.on_air = found
+
+    def facts(self, index_tx: list[int], ap: str | None, station: str | None, start: float,
+              end: float) -> dict[str, Any]:
+        """Air evidence for one attempt: its own SAE frames, and the peer's frames on the air."""
+        ours = [(i, self.tx_index.get(i, [])) for i in index_tx]
+        peer = []
+        for af in self.air.sae_frames:
+            t = self.to_netlink_time(af.time)
+            if not (start - SLACK <= t <= end + 1.0):
+                continue
+            sa, da = af.frame.addr("SA"), af.frame.addr("DA")
+            if (ap is not None and sa == ap) and (station is None or da == station):
+                peer.append({"time": round(t, 6), "message": af.frame.sae.message, "status": af.frame.sae.status,
+                             "acked": af.acked, "delivered": id(af) in self.delivered, "record": af.number})
+        return {
+            "our_sae": [{"index": i, "on_air": len(m), "acked": sum(1 for a in m if a.acked)} for i, m in ours],
+            "our_sae_not_on_air": [i for i, m in ours if not m],
+            "peer_sae_on_air": peer,
+            "peer_sae_undelivered": [p for p in peer if not p["delivered"]],
+        }
+
+
+def items_of(messages: Iterable[Message]) -> list[Item]:
+    out = []
+    for msg in messages:
+        if msg.family != "nl80211" or msg.duplicate_of is not None:
+            continue
+        direction = "tx" if (msg.cmd_name, msg.role) in TX_COMMANDS else "rx"
+        for attr in msg.payloads or ():
+            d = attr.decoded
+            if d is None:
+                continue
+            before = msg.role == "request"
+            if attr.kind == "sae":
+                out.append(Item(msg.index, msg.timestamp, "tx", before, _sae_key(d), True, d))
+            elif attr.kind == "frame" and hasattr(d, "subtype_name"):
+                key = frame_key(d)
+                if key is not None:
+                    out.append(Item(msg.index, msg.timestamp, direction, before, key, d.sae is not None, d))
+    return out
+
+
+def join(items: list[Item], air: AirCapture) -> AirJoin:
+    by_key: dict[tuple, list[AirFrame]] = {}
+    for af in air:
+        key = frame_key(af.frame)
+        if key is not None:
+            by_key.setdefault(key, []).append(af)
+    # The clock offset, from content that happened once: one request (or, for a
+    # frame from the peer, one RX event) and one burst of transmissions.
+    requests: dict[tuple, list[Item]] = {}
+    events: dict[tuple, list[Item]] = {}
+    for it in items:
+        (requests if it.before_air else events if it.direction == "rx" else {}).setdefault(it.key, []).append(it)
+    diffs = []
+    for key, frames in by_key.items():
+        if frames[-1].time - frames[0].time > 1.0:
+            continue  # several exchanges reuse this content: ambiguous
+        reqs, evs = requests.get(key, []), events.get(key, [])
+        if len(reqs) == 1:
+            diffs.append(frames[0].time - reqs[0].time)
+        elif not reqs and len(evs) == 1:
+            diffs.append(frames[-1].time - evs[0].time)
+    offset = statistics.median(diffs) if diffs else None
+    shift = offset or 0.0
+    matched: set[int] = set()
+    by_item_key: dict[tuple, list[Item]] = {}
+    for it in items:
+        by_item_key.setdefault(it.key, []).append(it)
+    for key, its in by_item_key.items():
+        frames = by_key.get(key, [])
+        requests = sorted((it for it in its if it.before_air), key=lambda i: i.time)
+        for af in frames:
+            t = af.time - shift
+            # a transmission (and its retries) belongs to the latest request before it ...
+            owner = None
+            for it in requests:
+                if it.time <= t + SLACK:
+                    owner = it
+            if owner is not None and t - owner.time <= HORIZON:
+                owner.matches.append(af)
+                matched.add(id(af))
+        for it in its:
+            if it.before_air:
+                continue
+            prior = [af for af in frames if af.time - shift <= it.time + SLACK]
+            if not prior or it.time - (prior[-1].time - shift) > HORIZON:
+                continue
+            owner = None
+            for req in requests:
+                if req.time <= it.time:
+                    owner = req
+            if it.direction == "tx" and owner is not None:
+                # ... a TX status reports the whole burst its request caused (retries included) ...
+                it.matches.extend(af for af in owner.matches if af.time - shift <= it.time + SLACK)
+            else:
+                # ... and an RX event hands up the latest transmission before it
+                it.matches.append(prior[-1])
+            matched.update(id(af) for af in it.matches)
+    for it in items:
+        it.target.on_air = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
+                            for af in it.matches]
+    unmatched = [af for af in air if frame_key(af.frame) is not None and id(af) not in matched]
+    return AirJoin(offset, len(diffs), items, air, unmatched)
