@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 from .errors import DecodeError, NotACaptureError, TruncatedError
 
 __version__ = "0.1.0"
-__all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "open", "__version__"]
+__all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "open", "__version__"]
 
 if TYPE_CHECKING:
-    from .api import Capture, open
+    from .api import Capture, from_scapy, open
 
 
 def __getattr__(name: str) -> Any:
     # The decoder loads on first use, so `python -m nl80211dec --version` starts fast.
-    if name in ("Capture", "open"):
+    if name in ("Capture", "open", "from_scapy"):
         from . import api
 
         return getattr(api, name)

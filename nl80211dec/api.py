@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Union
+from typing import IO, TYPE_CHECKING, Any, Union
 
 from .capture.reader import CaptureReader
 from .netlink.message import Message
 from .pipeline import Decoder, Summary
+from .render.html import install as _install_html
 from .sequence import Attempt, Sequencer
+
+_install_html()
 
 if TYPE_CHECKING:
     from .air.join import AirJoin
@@ -96,6 +99,47 @@ class Capture:
 
     def to_list(self) -> list[Message]:
         return list(self.messages())
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame with one row per message (needs the [notebook] extra)."""
+        from .render.dataframe import messages_dataframe
+
+        return messages_dataframe(self.messages())
+
+    def attempts_dataframe(self) -> Any:
+        """A pandas DataFrame with one row per connection attempt, timings in ms."""
+        from .render.dataframe import attempts_dataframe
+
+        return attempts_dataframe(self.attempts())
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<li>{a._repr_html_()}</li>" for a in self.attempts())  # type: ignore[attr-defined]
+        return f"<p>{escape(repr(self))}: {self.summary.messages} messages</p><ul>{rows}</ul>"
+
+
+SCAPY_LINKTYPES = {"CookedLinux": 113, "CookedLinuxV2": 276, "RadioTap": 127, "Dot11": 105}
+
+
+def from_scapy(packets: Any, linktype: int | None = None, **kwargs: Any) -> Capture:
+    """Decode scapy packets (a PacketList, a list, or a PcapReader) of netlink captures.
+
+    The link type comes from ``linktype``, else from a PcapReader, else from the
+    packets' first layer (CookedLinux = 113); scapy reads nlmon's link type 253
+    as Raw packets, so pass ``linktype=253`` for those.
+    """
+    from .capture.writer import pcap_bytes
+
+    lt = linktype if linktype is not None else getattr(packets, "linktype", None)
+    records = []
+    for pkt in packets:
+        if lt is None:
+            lt = SCAPY_LINKTYPES.get(type(pkt).__name__)
+            if lt is None:
+                raise ValueError(f"cannot tell the link type of a {type(pkt).__name__} packet: pass linktype=")
+        records.append((float(pkt.time), bytes(pkt)))
+    return Capture(pcap_bytes(records, linktype=lt or 113), **kwargs)
 
 
 def open(source: Source, *, families: dict[str, int] | None = None, assume: bool = True,  # noqa: A001

@@ -31,6 +31,7 @@ examples:
   nl80211dec --family nl80211=0x1c iwmon.pcap  when the capture has no NEWFAMILY
   nl80211dec --sae --jobs 2 captures/        triage a folder on two cores (output in file order)
   nl80211dec --sae nlmon.pcap --air air.pcap  join a monitor-mode capture: was it on the air?
+  nl80211dec diff works.pcap fails.pcap       the first meaningful difference between two captures
 """
 
 
@@ -226,7 +227,41 @@ def _render_to_temp(job: tuple[str, argparse.Namespace, dict[str, int]]) -> tupl
     return name, status
 
 
+def diff_main(argv: Sequence[str]) -> int:
+    """``nl80211dec diff GOOD BAD``: the first meaningful difference between two captures."""
+    p = argparse.ArgumentParser(prog="nl80211dec diff",
+                                description="Compare the connection attempts of a working and a failing capture "
+                                            "and report where the failing one first differs.")
+    p.add_argument("good", help="a capture where the connection works")
+    p.add_argument("bad", help="a capture where it fails")
+    p.add_argument("--json", action="store_true", help="one JSON object per difference")
+    args = p.parse_args(argv)
+    from .api import Capture
+    from .diff import diff_attempts
+    from .render import jsonl
+
+    attempts = []
+    for path in (args.good, args.bad):
+        try:
+            attempts.append(Capture(path).attempts())
+        except NotACaptureError as e:
+            print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
+            return EXIT_NOT_CAPTURE
+        except OSError as e:
+            print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_NOT_CAPTURE
+    diffs = diff_attempts(*attempts)
+    for d in diffs:
+        print(jsonl.dumps(d.as_dict()) if args.json else d.text())
+    if not diffs and not args.json:
+        print("no meaningful difference between the two captures' attempts")
+    return EXIT_OK
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["diff"]:
+        return diff_main(argv[1:])
     args = build_parser().parse_args(argv)
     # the decoder is imported inside render_file, so --help and --version start fast
     from .netlink.genl import parse_family_option

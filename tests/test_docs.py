@@ -19,3 +19,25 @@ def test_attempt_json_keys_are_documented():
     keys = Attempt(1, "ap", 1, 0, 0.0).as_dict().keys()
     missing = [k for k in keys if k not in ("kind", "number", "steps_dropped") and f"`{k}`" not in doc]
     assert not missing
+
+
+def test_api_reference_is_current():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_api_docs.py"), "--check"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout
+
+
+def test_relative_links_in_docs_resolve():
+    import re
+
+    broken = []
+    for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(ROOT.glob("captures/*/README.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)", md.read_text()):
+            if "://" in target:
+                continue
+            if not (md.parent / target).exists():
+                broken.append(f"{md.relative_to(ROOT)} -> {target}")
+    assert not broken

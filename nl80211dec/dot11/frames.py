@@ -72,6 +72,14 @@ class Frame:
     def __repr__(self) -> str:
         return f"<Frame {self.subtype_name} {dict(self.addrs)}{' ' + repr(self.sae) if self.sae else ''}>"
 
+    def to_scapy(self) -> Any:
+        """This frame as a scapy ``Dot11`` packet (scapy is an optional dependency)."""
+        try:
+            from scapy.layers.dot11 import Dot11
+        except ImportError:
+            raise ImportError("to_scapy() needs scapy: pip install scapy") from None
+        return Dot11(self.raw)
+
     def addr(self, role: str) -> str | None:
         for r, mac in self.addrs:
             if r == role:

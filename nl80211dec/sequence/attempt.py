@@ -33,7 +33,7 @@ class SaeFrame:
     raw: bytes | None = None  # the whole frame, for TX-status matching by content
 
 
-@dataclass
+@dataclass(repr=False)
 class Attempt:
     number: int
     mode: str
@@ -82,6 +82,10 @@ class Attempt:
     first_divergence: int | None = None
     pmkid_check: dict[str, Any] | None = None
     air: dict[str, Any] | None = None  # evidence from an over-the-air capture (see air/join.py)
+
+    def __repr__(self) -> str:
+        return (f"<Attempt {self.number} {self.mode} {self.station or '?'}->{self.ap or '?'} "
+                f"ssid={self.ssid!r}: {self.verdict} ({len(self.steps)} steps)>")
 
     def add_step(self, step: Step) -> None:
         if len(self.steps) >= MAX_STEPS:

@@ -1,0 +1,75 @@
+"""pandas DataFrames of messages and attempts, for notebooks.
+
+pandas is an optional extra (``pip install 'nl80211dec[notebook]'``); without
+it these functions raise an ImportError that says how to get it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..netlink.message import Message
+from ..sequence.attempt import Attempt
+
+KEY_ATTRS = ("IFINDEX", "MAC", "BSSID", "SSID", "WIPHY_FREQ", "AUTH_TYPE", "STATUS_CODE", "REASON_CODE",
+             "EXTERNAL_AUTH_ACTION", "COOKIE", "ACK")
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("DataFrames need pandas: pip install 'nl80211dec[notebook]' (or pip install pandas)") \
+            from None
+    return pandas
+
+
+def _sae_of(msg: Message) -> Any:
+    for attr in msg.payloads or ():
+        d = attr.decoded
+        sae = d if hasattr(d, "send_confirm") else getattr(d, "sae", None)
+        if sae is not None:
+            return sae
+    return None
+
+
+def message_rows(messages: Iterable[Message]) -> Iterable[dict[str, Any]]:
+    for m in messages:
+        row: dict[str, Any] = {"index": m.index, "time": m.timestamp, "record": m.record, "role": m.role,
+                               "family": m.family, "cmd": m.cmd, "cmd_name": m.cmd_name or m.type_name,
+                               "seq": m.seq, "malformed": m.malformed, "duplicate_of": m.duplicate_of,
+                               "errno": m.error.errno if m.error is not None else None}
+        for name in KEY_ATTRS:
+            a = m.get(name)
+            row[name.lower()] = None if a is None else (a.text or a.value)
+        sae = _sae_of(m)
+        row["sae_message"] = sae.message if sae else None
+        row["sae_status"] = sae.status if sae else None
+        row["sae_group"] = sae.group if sae else None
+        yield row
+
+
+def messages_dataframe(messages: Iterable[Message]) -> Any:
+    pd = _pandas()
+    df = pd.DataFrame(list(message_rows(messages)))
+    if not df.empty:
+        df["time"] = pd.to_datetime(df["time"], unit="s", utc=True)
+    return df
+
+
+def attempts_dataframe(attempts: Iterable[Attempt]) -> Any:
+    pd = _pandas()
+    rows = []
+    for a in attempts:
+        row = {"number": a.number, "verdict": a.verdict, "mode": a.mode, "ifindex": a.ifindex,
+               "station": a.station, "ap": a.ap, "ssid": a.ssid, "start": a.start_time, "end": a.end_time,
+               "first_divergence": a.first_divergence, "groups_tried": a.groups_tried,
+               "pmksa_offered": a.pmkid_offered, "anti_clogging_rounds": a.anti_clogging_rounds}
+        row.update({f"ms {k}": v for k, v in a.timings().items()})
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if not df.empty:
+        df["start"] = pd.to_datetime(df["start"], unit="s", utc=True)
+        df["end"] = pd.to_datetime(df["end"], unit="s", utc=True)
+    return df
