@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from .errors import DecodeError, NotACaptureError
 
 if TYPE_CHECKING:
+    from .api import Capture
     from .netlink.message import Message
 
 VERSION = "0.1.0"  # kept equal to nl80211dec.__version__ by tests/test_cli.py
@@ -138,18 +139,12 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     a temporary file and appended after the messages (where the JSON schema
     puts them), so memory stays flat however long the capture is.
     """
-    from .api import Capture
     from .render import jsonl, text
     from .render.ladder import ladder_lines
     from .sequence import Sequencer
 
-    try:
-        cap = Capture(path, families=families, assume=not args.no_assume, air=args.air)
-    except NotACaptureError as e:
-        print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
-        return EXIT_NOT_CAPTURE
-    except OSError as e:
-        print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
+    cap = _open_capture(path, families=families, assume=not args.no_assume, air=args.air)
+    if cap is None:
         return EXIT_NOT_CAPTURE
     if show_header and not args.json:
         out.write(f"==> {path} <==\n")
@@ -227,6 +222,19 @@ def _render_to_temp(job: tuple[str, argparse.Namespace, dict[str, int]]) -> tupl
     return name, status
 
 
+def _open_capture(path: str, **kwargs: object) -> Capture | None:
+    """Open ``path``, or say on stderr in one line why it cannot be read (None)."""
+    from .api import Capture
+
+    try:
+        return Capture(path, **kwargs)  # type: ignore[arg-type]
+    except NotACaptureError as e:
+        print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
+    except OSError as e:
+        print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
+    return None
+
+
 def diff_main(argv: Sequence[str]) -> int:
     """``nl80211dec diff GOOD BAD``: the first meaningful difference between two captures."""
     p = argparse.ArgumentParser(prog="nl80211dec diff",
@@ -236,20 +244,15 @@ def diff_main(argv: Sequence[str]) -> int:
     p.add_argument("bad", help="a capture where it fails")
     p.add_argument("--json", action="store_true", help="one JSON object per difference")
     args = p.parse_args(argv)
-    from .api import Capture
     from .diff import diff_attempts
     from .render import jsonl
 
     attempts = []
     for path in (args.good, args.bad):
-        try:
-            attempts.append(Capture(path).attempts())
-        except NotACaptureError as e:
-            print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
+        cap = _open_capture(path)
+        if cap is None:
             return EXIT_NOT_CAPTURE
-        except OSError as e:
-            print(f"nl80211dec: {path}: {e.strerror or e}", file=sys.stderr)
-            return EXIT_NOT_CAPTURE
+        attempts.append(cap.attempts())
     diffs = diff_attempts(*attempts)
     for d in diffs:
         print(jsonl.dumps(d.as_dict()) if args.json else d.text())

@@ -130,16 +130,20 @@ class CaptureReader:
     _pos = 0
 
     def _read_exact(self, n: int, offset: int, what: str) -> bytes:
-        try:
-            data = self._f.read(n)
-        except (EOFError, gzip.BadGzipFile, OSError) as e:
-            raise TruncatedError(f"compressed stream ends early or is corrupt in {what} ({e})",
-                                 layer="capture", offset=offset) from None
+        data = self._read_upto(n, offset)
         if len(data) != n:
             raise TruncatedError(f"file ends inside {what} ({len(data)} of {n} bytes)",
                                  layer="capture", offset=offset)
         self._pos = offset + n
         return data
+
+    def _read_upto(self, n: int, offset: int) -> bytes:
+        """Up to ``n`` bytes (fewer only at the end); a corrupt compressed stream is damage."""
+        try:
+            return self._f.read(n)
+        except (EOFError, gzip.BadGzipFile, OSError) as e:
+            raise TruncatedError(f"compressed stream ends early or is corrupt ({e})",
+                                 layer="capture", offset=offset) from None
 
     def _read_header(self, n: int) -> bytes:
         try:
@@ -174,15 +178,10 @@ class CaptureReader:
         offset = 24
         limit = max(self.snaplen, 262144) if self.snaplen else MAX_RECORD
         limit = min(limit, MAX_RECORD)
-        read = self._f.read
         number = 0
         linktype = self.linktypes[0]
         while True:
-            try:
-                head = read(16)
-            except (EOFError, gzip.BadGzipFile, OSError) as e:
-                raise TruncatedError(f"compressed stream ends early or is corrupt ({e})",
-                                     layer="capture", offset=offset) from None
+            head = self._read_upto(16, offset)
             if not head:
                 return
             if len(head) < 16:
@@ -211,11 +210,7 @@ class CaptureReader:
                 btype_raw = _PCAPNG_SHB
                 first = False
             else:
-                try:
-                    btype_raw = self._f.read(4)
-                except (EOFError, gzip.BadGzipFile, OSError) as e:
-                    raise TruncatedError(f"compressed stream ends early or is corrupt ({e})",
-                                         layer="capture", offset=offset) from None
+                btype_raw = self._read_upto(4, offset)
                 if not btype_raw:
                     return
                 if len(btype_raw) < 4:
