@@ -19,7 +19,6 @@ GENL_ID_CTRL = 0x10
 
 _CTRL_KINDS = {"FAMILY_ID": "u16", "FAMILY_NAME": "string", "VERSION": "u32", "HDRSIZE": "u32",
                "MAXATTR": "u32", "OP": "u32"}
-_OP_KINDS = {"ID": "u32", "FLAGS": "u32"}
 _MCAST_KINDS = {"NAME": "string", "ID": "u32"}
 
 
@@ -28,7 +27,6 @@ def _names(table: dict[int, tuple[str, str]]) -> dict[int, str]:
 
 
 CTRL_ATTR_NAMES = _names(enums.CTRL_ATTRS)
-CTRL_OP_NAMES = _names(enums.CTRL_OP_ATTRS)
 CTRL_MCAST_NAMES = _names(enums.CTRL_MCAST_ATTRS)
 
 
@@ -70,6 +68,37 @@ def _flat(buf: bytes, s: int, e: int, names: dict[int, str], kinds: dict[str, st
     return out
 
 
+def _ops(num: int, buf: bytes, s: int, e: int, order: str) -> Attr:
+    """CTRL_ATTR_OPS as one attribute: a list of {id, flags} (a family has hundreds of ops).
+
+    A tree of three attribute objects per op made nlctrl replies the costliest
+    messages of a capture; the flat list says the same.
+    """
+    ops: list[dict[str, int]] = []
+    a = Attr(num, "OPS", "ops", buf[s:e], value=ops)
+    unpack = _NLA[order].unpack_from
+    u32 = _STRUCTS[("u32", order)].unpack_from
+    pos = s
+    while pos + 4 <= e:
+        olen, _idx = unpack(buf, pos)
+        if olen < 4 or pos + olen > e:
+            a.problem = f"operation entry of length {olen} does not fit"
+            break
+        op: dict[str, int] = {}
+        q, qend = pos + 4, pos + olen
+        while q + 8 <= qend:
+            alen, atype = unpack(buf, q)
+            if alen == 8 and (atype & 0x3FFF) in (1, 2):
+                op["id" if atype & 0x3FFF == 1 else "flags"] = u32(buf, q + 4)[0]
+            q += (alen + 3) & ~3 if alen >= 4 else qend
+        ops.append(op)
+        pos += (olen + 3) & ~3
+    if pos < e and a.problem is None and buf[pos:e].strip(b"\0"):
+        a.problem = f"{e - pos} trailing bytes after the operations"
+    a.text = f"{len(ops)} operations"
+    return a
+
+
 def decode_ctrl(msg: Message, buf: bytes, start: int, end: int) -> None:
     """Fill ``msg`` with the nlctrl command and attributes (ops and groups nested)."""
     msg.cmd_name = enums.CTRL_CMDS.get(msg.cmd or 0, f"UNKNOWN_{msg.cmd}")
@@ -79,8 +108,10 @@ def decode_ctrl(msg: Message, buf: bytes, start: int, end: int) -> None:
         if problem:
             msg.attrs.append(Attr(num, name, "binary", bytes(buf[s:e]), problem=problem))
             break
-        if name in ("OPS", "MCAST_GROUPS"):
-            names, kinds = (CTRL_OP_NAMES, _OP_KINDS) if name == "OPS" else (CTRL_MCAST_NAMES, _MCAST_KINDS)
+        if name == "OPS":
+            msg.attrs.append(_ops(num, buf, s, e, order))
+        elif name == "MCAST_GROUPS":
+            names, kinds = CTRL_MCAST_NAMES, _MCAST_KINDS
             a = Attr(num, name, "array", bytes(buf[s:e]), children=[])
             for idx, _g, cs, ce, prob in iter_attrs(buf, s, e, order):
                 child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=prob)

@@ -246,10 +246,22 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
     elif kind in ("iftype_flags", "u32s", "freqs", "ssids", "frame_types"):
         attr.children = _decode_list(buf, s, e, kind, spec, order, depth)
         if sink is not None:
-            sink.problems += sum(1 for c in attr.children for x in c.walk() if x.problem)
+            sink.problems += _problems_in(attr.children)
     else:
         attr.problem = f"no decoder for kind {kind}"
     return attr
+
+
+def _problems_in(children: list[Attr]) -> int:
+    """Malformed entries of a list built by _decode_list (two levels at most)."""
+    n = 0
+    for c in children:
+        if c.problem is not None:
+            n += 1
+        for g in c.children or ():
+            if g.problem is not None:
+                n += 1
+    return n
 
 
 def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, depth: int) -> list[Attr]:
