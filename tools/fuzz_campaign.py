@@ -30,9 +30,9 @@ from nl80211dec.testing.scenarios import build  # noqa: E402
 
 def seeds() -> list[bytes]:
     caps = ROOT / "captures"
-    return [head_of((caps / "iwd-sae-ok" / "iwmon.pcap").read_bytes(), 20),
-            head_of((caps / "wpas-sae-anticlog" / "nlmon.pcap").read_bytes(), 12),
-            head_of((caps / "wpas-sae-pmksa-stale" / "iwmon.pcap").read_bytes(), 25),
+    return [head_of((caps / "iwd-sae-ok" / "iwmon.pcap").read_bytes(), 12),
+            head_of((caps / "wpas-sae-anticlog" / "nlmon.pcap").read_bytes(), 8),
+            head_of((caps / "wpas-sae-pmksa-stale" / "iwmon.pcap").read_bytes(), 14),
             build("ok"), build("status-report-rejected")]
 
 
