@@ -210,13 +210,14 @@ def main() -> int:
         facts = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                  f"{platform.platform()}")
         versions = []
-        for tool in (tshark, iwmon):
+        for label, tool in (("tshark", tshark), ("iwmon", iwmon)):
             if tool:
                 try:
                     out = subprocess.run([tool, "-v"], capture_output=True, text=True).stdout.splitlines()
-                    versions.append(out[0] if out else tool)
+                    first = out[0] if out else ""
+                    versions.append(first if first.lower().startswith(label) else f"{label} {first}".strip())
                 except OSError:
-                    pass
+                    versions.append(label)
         md = ["# Benchmark results", "", f"Machine: {facts}", f"Reference tools: {', '.join(versions) or 'none'}",
               f"File: {n113:,} netlink messages (iwmon, link type 113) and {n253:,} (nlmon, 253), built by "
               "benchmarks/bench.py; best of "
