@@ -35,17 +35,28 @@ class Capture:
         self.air: AirJoin | None = None
         self._families = dict(families or {})
         self._assume = assume
+        self._start = 0
         if isinstance(source, (bytes, bytearray)):
             self._source = bytes(source)
         elif not isinstance(source, (str, os.PathLike)):
-            self._source = source.read()  # a file object can only be read once; keep its bytes
+            if source.seekable():
+                self._start = source.tell()  # streamed again from here on every pass
+            else:
+                self._source = source.read()  # a pipe can be read once: keep its bytes for later passes
         # Fail now, with a clear error, if this is not a capture at all.
-        CaptureReader(self._source).close()
+        CaptureReader(self._rewound()).close()
+
+    def _rewound(self) -> Source:
+        if hasattr(self._source, "seek"):
+            self._source.seek(self._start)  # type: ignore[union-attr]
+        return self._source
         self.summary = Summary()
         self.reader: CaptureReader | None = None
 
     def __repr__(self) -> str:
-        name = self._source if isinstance(self._source, (str, os.PathLike)) else f"<{len(self._source)} bytes>"
+        src = self._source
+        name = src if isinstance(src, (str, os.PathLike)) else (
+            f"<{len(src)} bytes>" if isinstance(src, bytes) else f"<{getattr(src, 'name', 'file object')}>")
         return f"<Capture {name}>"
 
     def join_air(self) -> AirJoin | None:
@@ -62,7 +73,7 @@ class Capture:
     def _decode(self) -> Iterator[Message]:
         from .dot11.layer import Dot11Layer
 
-        reader = CaptureReader(self._source)
+        reader = CaptureReader(self._rewound())
         self.reader = reader
         decoder = Decoder(self._families, self._assume, post=Dot11Layer().process)
         self.summary = decoder.summary

@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "connection attempts.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE",
-                   help="pcap or pcapng capture (optionally gzip-compressed), or a directory of them")
+                   help="pcap or pcapng capture (optionally gzip-compressed), a directory of them, or - for "
+                        "standard input")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="decode several files on N cores at once (default: all cores)")
     p.add_argument("--json", action="store_true", help="write JSON lines instead of text")
@@ -158,7 +159,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     seq = None if args.no_attempts else Sequencer(air=air)
     verdicts: dict[str, int] = {}
     status = EXIT_OK
-    size = os.path.getsize(path) if isinstance(path, str) and not path.endswith(".gz") else None
+    size = os.path.getsize(path) if path != "-" and not path.endswith(".gz") else None
     progress = _Progress(os.path.basename(path), size)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         t0: float | None = None
@@ -223,11 +224,11 @@ def _render_to_temp(job: tuple[str, argparse.Namespace, dict[str, int]]) -> tupl
 
 
 def _open_capture(path: str, **kwargs: object) -> Capture | None:
-    """Open ``path``, or say on stderr in one line why it cannot be read (None)."""
+    """Open ``path`` (``-`` is standard input), or say on stderr in one line why it cannot be read (None)."""
     from .api import Capture
 
     try:
-        return Capture(path, **kwargs)  # type: ignore[arg-type]
+        return Capture(sys.stdin.buffer if path == "-" else path, **kwargs)  # type: ignore[arg-type]
     except NotACaptureError as e:
         print(f"nl80211dec: {path}: {e.message}", file=sys.stderr)
     except OSError as e:

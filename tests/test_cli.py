@@ -80,3 +80,20 @@ def test_cli_version_matches_the_package():
     from nl80211dec.cli import VERSION
 
     assert nl80211dec.__version__ == VERSION
+
+
+def test_standard_input_and_file_objects():
+    data = (CAPTURES / "iwd-sae-ok" / "nlmon.pcap").read_bytes()
+    res = subprocess.run([sys.executable, "-m", "nl80211dec", "--json", "-"], input=data, capture_output=True)
+    assert res.returncode == 0
+    assert json.loads(res.stdout.splitlines()[-1])["records"] == 413
+    import io
+
+    import nl80211dec
+
+    f = io.BytesIO(b"junk" + data)
+    f.seek(4)
+    cap = nl80211dec.open(f)
+    first = len(cap.to_list())
+    assert first == 1160 and len(cap.to_list()) == first  # a seekable file is streamed again on each pass
+    assert [a.verdict for a in cap.attempts()] == ["ok", "ok"]

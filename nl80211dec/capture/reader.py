@@ -55,14 +55,16 @@ def _open_binary(source) -> tuple[BinaryIO, bool]:
         f = open(source, "rb")  # noqa: SIM115 - closed by the reader
     else:
         f = source
+    start = f.tell() if f.seekable() else 0
     head = f.read(2)
     if head == b"\x1f\x8b":
-        f.seek(0) if f.seekable() else None
-        if not f.seekable():
+        if f.seekable():
+            f.seek(start)
+        else:
             f = io.BufferedReader(_Prepend(head, f))  # type: ignore[arg-type]
         return gzip.GzipFile(fileobj=f, mode="rb"), True  # type: ignore[return-value]
     if f.seekable():
-        f.seek(0)
+        f.seek(start)
         return f, False
     return io.BufferedReader(_Prepend(head, f)), False  # type: ignore[arg-type]
 
