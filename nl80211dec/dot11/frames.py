@@ -49,7 +49,7 @@ class Frame:
     """A decoded 802.11 frame."""
 
     __slots__ = ("raw", "fc", "ftype", "subtype", "type_name", "subtype_name", "flags", "duration", "addrs",
-                 "seq", "frag", "fields", "elements", "sae", "findings", "problem", "body", "on_air")
+                 "seq", "frag", "fields", "numbers", "elements", "sae", "findings", "problem", "body", "on_air")
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
@@ -61,7 +61,8 @@ class Frame:
         self.addrs: list[tuple[str, str]] = []
         self.seq: int | None = None
         self.frag: int | None = None
-        self.fields: dict[str, Any] = {}
+        self.fields: dict[str, Any] = {}  # fixed fields as users read them ("SUCCESS (0)")
+        self.numbers: dict[str, Any] = {}  # the same fields as numbers, for programs
         self.elements: ElementList | None = None
         self.sae: SaeBody | None = None
         self.findings: list[str] = []
@@ -205,6 +206,7 @@ def _management(f: Frame, sae: SaeTracker | None) -> None:
             return
         (value,) = struct.unpack_from("<" + fmt, body, pos)
         pos += size
+        f.numbers[name] = value
         f.fields[name] = _render(kind, value)
     rest = body[pos:]
     if f.subtype == 11:

@@ -61,17 +61,18 @@ def _auth_frame_event(msg: Message, attr_name: str, kind_tx: str, kind_rx: str, 
     if frame.subtype_name == "AUTH":
         alg = frame.fields.get("algorithm", "")
         info["algorithm"] = alg
-        info["status"] = int(str(frame.fields.get("status", "0 (0)")).rsplit("(", 1)[-1].rstrip(")") or 0)
+        info["status"] = frame.numbers.get("status", 0)
         sae = frame.sae
         if sae is not None:
             info["sae"] = sae
     elif frame.subtype_name in ("ASSOC_RESP", "REASSOC_RESP"):
-        info["status"] = int(str(frame.fields.get("status", "0 (0)")).rsplit("(", 1)[-1].rstrip(")") or 0)
+        info["status"] = frame.numbers.get("status", 0)
         if frame.elements is not None:
             rsn = frame.elements.find("RSN")
             info["rsn"] = rsn.fields if rsn is not None else None
     else:
         info["reason"] = frame.fields.get("reason")
+        info["reason_code"] = frame.numbers.get("reason")
     if msg.role == "request":
         kind = kind_tx
     elif msg.cmd_name == "FRAME_TX_STATUS":
