@@ -20,6 +20,9 @@ WIDTH = 76
 MAX_HEX_LINES = 64  # longer binary values are summarised; --full-hex shows all
 
 
+_PRINTABLE = bytes(b if 32 <= b < 127 else 0x2E for b in range(256))  # other bytes show as "."
+
+
 def hexdump(raw: bytes, indent: str, limit: int | None = MAX_HEX_LINES) -> list[str]:
     lines = []
     for i in range(0, len(raw), 16):
@@ -27,7 +30,7 @@ def hexdump(raw: bytes, indent: str, limit: int | None = MAX_HEX_LINES) -> list[
             lines.append(f"{indent}... {len(raw) - i} more bytes")
             break
         chunk = raw[i:i + 16]
-        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        text = chunk.translate(_PRINTABLE).decode("ascii")
         lines.append(f"{indent}{chunk.hex(' '):<48}  {text}")
     return lines
 
