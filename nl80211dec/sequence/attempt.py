@@ -49,6 +49,7 @@ class Attempt:
     akm: str | None = None
     akm_note: str | None = None
     pmkid_offered: bool = False
+    sae_password: bool = False  # CONNECT carried SAE_PASSWORD: the driver runs SAE itself
     pmkids: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     steps_dropped: int = 0
@@ -164,6 +165,7 @@ class Attempt:
             "auth_type": self.auth_type,
             "akm": self.akm,
             "pmksa_offered": self.pmkid_offered,
+            "sae_password": self.sae_password,
             "state": self.state,
             "start_index": self.start_index,
             "end_index": self.end_index,

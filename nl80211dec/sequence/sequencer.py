@@ -250,9 +250,11 @@ def _record_facts(a: Attempt, ev: Event, word: str) -> None:
         a.auth_type, a.akm = info.get("auth_type"), info.get("akm")
         a.pmkids = list(info.get("pmkids") or [])
         a.pmkid_offered = bool(a.pmkids)
+        a.sae_password = bool(info.get("sae_password"))
         extra = " with PMKID (PMKSA cache)" if a.pmkid_offered else ""
         text = f"CONNECT {a.ssid!r} auth {a.auth_type or 'auto'}" + \
-            (", external auth supported" if info.get("external_auth") else "") + extra
+            (", external auth supported" if info.get("external_auth") else "") + \
+            (", SAE in the driver (SAE_PASSWORD)" if a.sae_password else "") + extra
     elif k == "EXT_AUTH_START":
         a.ext_start = ev.index if a.ext_start is None else a.ext_start
         a.ap = a.ap or info.get("bssid")

@@ -131,6 +131,17 @@ def _confirm_mismatch(a: Attempt) -> int | None:
     return None
 
 
+def _driver_connect_failed(a: Attempt) -> int | None:
+    return a.connect_index if a.mode == "fullmac" and a.connect_status not in (None, 0) else None
+
+
+def _e_driver(a: Attempt, i: int | None) -> str:
+    how = "ran SAE itself (SAE_PASSWORD in CONNECT)" if a.sae_password else "ran authentication and association itself"
+    return (f"The driver {how} and reported failure with {_status(a.connect_status)} ({_t(a, i)}). nl80211 carries "
+            "nothing of the exchange in this mode, so the reason is not in this capture: a wrong password is the "
+            "common cause; a capture over the air (--air) or the driver's log shows the frames.")
+
+
 def _assoc_rejected(a: Attempt) -> int | None:
     if a.assoc_status not in (None, 0):
         return a.assoc_index
@@ -387,6 +398,9 @@ VERDICTS: list[Verdict] = [
             "otherwise check the AP."),
     Verdict("confirm-mismatch", "SAE confirm failed: the two sides derived different keys", _confirm_mismatch,
             _e_confirm, "Re-enter the password; check the password identifier and the sae_pwe settings."),
+    Verdict("driver-connect-failed", "The driver's own authentication or association failed",
+            _driver_connect_failed, _e_driver,
+            "Check the password; capture over the air or read the driver log to see the exchange."),
     Verdict("assoc-rejected", "SAE succeeded but association failed", _assoc_rejected, _e_assoc,
             "Compare the association request's RSN element and PMKID with what the AP expects."),
     Verdict("four-way-failed", "The 4-way handshake failed after association", _four_way_failed, _e_four_way,

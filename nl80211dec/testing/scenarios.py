@@ -154,13 +154,18 @@ class ExternalAuthScenario:
             {"token": b"" if h2e else token, "scalar": scalar, "element": element, "elements": elements})
 
     # -- steps ---------------------------------------------------------------
-    def connect(self, *, pmkid: bytes | None = None) -> None:
+    def connect(self, *, pmkid: bytes | None = None, sae_password: bytes | None = None) -> None:
+        """CONNECT as iwd sends it; with ``sae_password`` the driver runs SAE itself (no external auth)."""
         attrs = [("IFINDEX", _u32(self.ifindex)), ("MAC_HINT", self.bssid), ("WIPHY_FREQ_HINT", _u32(2412)),
                  ("SSID", self.ssid), ("AUTH_TYPE", _u32(4)), ("WPA_VERSIONS", _u32(2)),
                  ("CIPHER_SUITES_PAIRWISE", _u32(0x000FAC04)),
                  ("CIPHER_SUITE_GROUP", _u32(0x000FAC04)), ("AKM_SUITES", _u32(0x000FAC08)),
-                 ("USE_MFP", _u32(1)), ("SOCKET_OWNER", b""), ("EXTERNAL_AUTH_SUPPORT", b""),
+                 ("USE_MFP", _u32(1)), ("SOCKET_OWNER", b""),
                  ("IE", rsn_ie(pmkid))]
+        if sae_password is None:
+            attrs.insert(-1, ("EXTERNAL_AUTH_SUPPORT", b""))
+        else:
+            attrs.append(("SAE_PASSWORD", sae_password))
         if pmkid is not None:
             attrs.append(("PMKID", pmkid))
         self._request("CONNECT", attrs)
@@ -431,6 +436,19 @@ def _incomplete(s: ExternalAuthScenario) -> None:
     s.receive(1, s.commit_body("ap"))
 
 
+def _driver_sae_ok(s: ExternalAuthScenario) -> None:
+    """A driver that runs SAE itself: only CONNECT, the CONNECT event and the 4-way are visible."""
+    s.connect(sae_password=b"correct horse battery staple")
+    s.connect_event(0)
+    for n in (1, 2, 3, 4):
+        s.eapol(n)
+
+
+def _driver_sae_failed(s: ExternalAuthScenario) -> None:
+    s.connect(sae_password=b"wrong password")
+    s.connect_event(16)
+
+
 # name -> (builder, the verdict the sequencer must give)
 SCENARIOS: dict[str, tuple[Callable[[ExternalAuthScenario], None], str]] = {
     "ok": (_ok, "ok"),
@@ -448,6 +466,8 @@ SCENARIOS: dict[str, tuple[Callable[[ExternalAuthScenario], None], str]] = {
     "four-way-failed": (_four_way_failed, "four-way-failed"),
     "pmkid-mismatch": (_pmkid_mismatch, "pmkid-mismatch"),
     "incomplete": (_incomplete, "incomplete"),
+    "driver-sae-ok": (_driver_sae_ok, "ok"),
+    "driver-sae-failed": (_driver_sae_failed, "driver-connect-failed"),
 }
 
 
