@@ -50,7 +50,7 @@ class Capture:
         if hasattr(self._source, "seek"):
             self._source.seek(self._start)  # type: ignore[union-attr]
         return self._source
-        self.summary = Summary()
+        self.summary: Summary = Summary()
         self.reader: CaptureReader | None = None
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..capture.reader import CaptureReader
-from ..dot11.eapol import decode_eapol
+from ..dot11.eapol import Eapol, decode_eapol
 from ..dot11.frames import Frame, decode_frame
 from ..errors import DecodeError
 from ..sae.context import SaeTracker
@@ -35,7 +35,7 @@ class AirFrame:
         self.radio = radio
         self.frame = frame
         self.acked: bool | None = None
-        self.eapol = None
+        self.eapol: Eapol | None = None
 
     @property
     def retry(self) -> bool:

@@ -150,15 +150,18 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             by_key.setdefault(key, []).append(af)
     # The clock offset, from content that happened once: one request (or, for a
     # frame from the peer, one RX event) and one burst of transmissions.
-    requests: dict[tuple, list[Item]] = {}
-    events: dict[tuple, list[Item]] = {}
+    requests_by_key: dict[tuple, list[Item]] = {}
+    events_by_key: dict[tuple, list[Item]] = {}
     for it in items:
-        (requests if it.before_air else events if it.direction == "rx" else {}).setdefault(it.key, []).append(it)
+        if it.before_air:
+            requests_by_key.setdefault(it.key, []).append(it)
+        elif it.direction == "rx":
+            events_by_key.setdefault(it.key, []).append(it)
     diffs = []
     for key, frames in by_key.items():
         if frames[-1].time - frames[0].time > 1.0:
             continue  # several exchanges reuse this content: ambiguous
-        reqs, evs = requests.get(key, []), events.get(key, [])
+        reqs, evs = requests_by_key.get(key, []), events_by_key.get(key, [])
         if len(reqs) == 1:
             diffs.append(frames[0].time - reqs[0].time)
         elif not reqs and len(evs) == 1:
@@ -169,16 +172,16 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
     by_item_key: dict[tuple, list[Item]] = {}
     for it in items:
         by_item_key.setdefault(it.key, []).append(it)
-    for key, its in by_item_key.items():
-        frames = by_key.get(key, [])
-        requests = sorted((it for it in its if it.before_air), key=lambda i: i.time)
+    for content, its in by_item_key.items():
+        frames = by_key.get(content, [])
+        requests = sorted((i for i in its if i.before_air), key=lambda i: i.time)
         for af in frames:
             t = af.time - shift
             # a transmission (and its retries) belongs to the latest request before it ...
             owner = None
-            for it in requests:
-                if it.time <= t + SLACK:
-                    owner = it
+            for req in requests:
+                if req.time <= t + SLACK:
+                    owner = req
             if owner is not None and t - owner.time <= HORIZON:
                 owner.matches.append(af)
                 matched.add(id(af))

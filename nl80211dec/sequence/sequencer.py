@@ -47,10 +47,10 @@ class Sequencer:
 
     def finish(self) -> list[Attempt]:
         done = []
-        for key in list(self._sta):
-            done.append(self._close(self._sta.pop(key), "end of capture"))
-        for key in list(self._ap):
-            done.append(self._close(self._ap.pop(key), "end of capture"))
+        for ifindex in list(self._sta):
+            done.append(self._close(self._sta.pop(ifindex), "end of capture"))
+        for station in list(self._ap):
+            done.append(self._close(self._ap.pop(station), "end of capture"))
         for ifindex, scan in self._scans.items():
             if ifindex not in self._had_attempt and scan["count"] >= 2 and scan["sae_bss"]:
                 a = self._new("scan-only", ifindex, scan["first"], scan["first_time"])
