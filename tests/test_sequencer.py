@@ -108,12 +108,7 @@ def test_the_seed_failure_explains_pmksa_and_the_missing_commit():
 def test_streaming_returns_attempts_as_they_end():
     """A disconnect ends an attempt: it comes out of feed(), before finish()."""
     s = ExternalAuthScenario()
-    s.connect()
-    s.external_auth_event()
-    s.sae_success()
-    s.report(0)
-    s.connect_event(0)
-    s.four_way(pmkid=s.pmkid())
+    SCENARIOS["ok"][0](s)
     s.disconnect(3)
     seq = Sequencer()
     streamed = []
