@@ -202,3 +202,30 @@ def test_air_capture_in_pcapng():
     assert [(f.number, f.frame.subtype_name, f.acked) for f in a] == \
            [(f.number, f.frame.subtype_name, f.acked) for f in b]
     assert len(b.sae_frames) == 6
+
+
+def test_sll2_capture_decodes_like_sll():
+    from nl80211dec.link.schemas import CookedHeader, CookedHeaderV2
+
+    sll2 = []
+    for rec in CaptureReader(REAL):
+        h = CookedHeader.parse(rec.data[:16])
+        head = CookedHeaderV2.build({"protocol": h.protocol, "reserved": 0, "ifindex": 7, "hatype": h.hatype,
+                                     "pkttype": h.pkttype, "addr_len": 0, "addr": bytes(8)})
+        sll2.append((rec.timestamp, head + rec.data[16:]))
+    a = [(m.cmd_name, m.role, [x.raw for x in m.attrs]) for m in nl80211dec.open(REAL)]
+    b = [(m.cmd_name, m.role, [x.raw for x in m.attrs]) for m in nl80211dec.open(pcap_bytes(sll2, linktype=276))]
+    assert a == b
+
+
+def test_one_pcapng_with_netlink_and_radiotap_interfaces():
+    """A capture tool that records nlmon0 and a monitor interface into one file: join it with itself."""
+    nl = list(CaptureReader(CAPTURES / "iwd-sae-ok" / "nlmon.pcap"))
+    air = list(CaptureReader(CAPTURES / "iwd-sae-ok" / "air.pcap"))
+    merged = sorted([(r.timestamp, r.data, 0) for r in nl] + [(r.timestamp, r.data, 1) for r in air])
+    mixed = pcapng_bytes(merged, linktypes=(253, 127))
+    cap = nl80211dec.open(mixed, air=mixed)
+    msgs = cap.to_list()
+    assert len(msgs) == 1160
+    assert cap.summary.skipped_records == len(air)
+    assert cap.summary.air["sae_frames"] == 6 and cap.summary.air["matched_sae"] == 6
