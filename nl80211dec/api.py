@@ -45,13 +45,13 @@ class Capture:
                 self._source = source.read()  # a pipe can be read once: keep its bytes for later passes
         # Fail now, with a clear error, if this is not a capture at all.
         CaptureReader(self._rewound()).close()
+        self.summary: Summary = Summary()
+        self.reader: CaptureReader | None = None
 
     def _rewound(self) -> Source:
         if hasattr(self._source, "seek"):
             self._source.seek(self._start)  # type: ignore[union-attr]
         return self._source
-        self.summary: Summary = Summary()
-        self.reader: CaptureReader | None = None
 
     def __repr__(self) -> str:
         src = self._source

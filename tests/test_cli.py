@@ -97,3 +97,12 @@ def test_standard_input_and_file_objects():
     first = len(cap.to_list())
     assert first == 1160 and len(cap.to_list()) == first  # a seekable file is streamed again on each pass
     assert [a.verdict for a in cap.attempts()] == ["ok", "ok"]
+
+
+def test_capture_has_an_empty_summary_before_the_first_pass():
+    import nl80211dec
+
+    cap = nl80211dec.open(CAPTURES / "iwd-sae-ok" / "nlmon.pcap")
+    assert cap.summary.records == 0 and cap.reader is None
+    list(cap)
+    assert cap.summary.records == 413
