@@ -20,12 +20,12 @@ from .errors import DecodeError
 from .link import parse_link
 from .link.cooked import SUPPORTED_LINKTYPES
 from .netlink import enums as nl_enums
-from .netlink.core import NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, host_order, iter_attrs, split_messages
+from .netlink.core import NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, host_order, split_messages
 from .netlink.genl import GENL_ID_CTRL, FamilyMap, decode_ctrl
-from .netlink.message import Attr, Message, NetlinkError
+from .netlink.message import Message, NetlinkError
 from .netlink.roles import RoleTracker
 from .netlink.rtnl import decode_rtnl
-from .netlink.values import scalar
+from .netlink.values import flat_attrs
 from .nl80211 import enums as nl80211_enums
 from .nl80211.decode import Sink, decode_attrs
 from .nl80211.evidence import nl80211_evidence
@@ -247,18 +247,12 @@ class Decoder:
             e.echo_cmd = raw[36]  # the echoed request's genl command
         ext_start = 20 + (16 if msg.flags & NLM_F_CAPPED else max(16, (elen + 3) & ~3))
         if msg.flags & NLM_F_ACK_TLVS and ext_start < len(raw):
-            for num, _f, s, end, problem in iter_attrs(raw, ext_start, len(raw), order):
-                name, kind = _EXT_ACK.get(num, (f"UNKNOWN_{num}", "binary"))
-                a = Attr(num, name, kind, raw[s:end], problem=problem)
-                if problem is None and kind != "binary":
-                    a.value, a.problem = scalar(kind, raw, s, end, order)
-                e.ext_attrs.append(a)
-                if name == "MSG":
+            e.ext_attrs = flat_attrs(raw, ext_start, len(raw), _EXT_ACK, order)
+            for a in e.ext_attrs:
+                if a.name == "MSG":
                     e.ext_msg = a.value
-                elif name == "OFFS":
+                elif a.name == "OFFS":
                     e.ext_offset = a.value
-                if problem:
-                    break
 
     # -- families --------------------------------------------------------
     def _family_id_of(self, msg: Message) -> int | None:

@@ -59,7 +59,6 @@ class AirJoin:
     offset_pairs: int
     items: list[Item]
     air: AirCapture
-    unmatched_air: list[AirFrame]
 
     def summary(self) -> dict[str, Any]:
         sae_air = self.air.sae_frames
@@ -168,7 +167,6 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             diffs.append(frames[-1].time - evs[0].time)
     offset = statistics.median(diffs) if diffs else None
     shift = offset or 0.0
-    matched: set[int] = set()
     by_item_key: dict[tuple, list[Item]] = {}
     for it in items:
         by_item_key.setdefault(it.key, []).append(it)
@@ -184,7 +182,6 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
                     owner = req
             if owner is not None and t - owner.time <= HORIZON:
                 owner.matches.append(af)
-                matched.add(id(af))
         for it in its:
             if it.before_air:
                 continue
@@ -201,9 +198,7 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             else:
                 # ... and an RX event hands up the latest transmission before it
                 it.matches.append(prior[-1])
-            matched.update(id(af) for af in it.matches)
     for it in items:
         it.target.on_air = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
                             for af in it.matches]
-    unmatched = [af for af in air if frame_key(af.frame) is not None and id(af) not in matched]
-    return AirJoin(offset, len(diffs), items, air, unmatched)
+    return AirJoin(offset, len(diffs), items, air)

@@ -122,7 +122,6 @@ class CaptureReader:
             self.format = "pcapng"
             self.linktypes = []
             self.snaplen = 0
-            self._pending_shb = True
         else:
             raise NotACaptureError(
                 f"not a capture file: magic {magic.hex()} is neither pcap nor pcapng",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from ..netlink.values import format_mac
+from ..netlink.values import format_mac, named
 from ..sae.body import SaeBody, decode_sae
 from ..sae.context import SaeTracker
 from . import enums
@@ -38,11 +38,6 @@ ACTION_TABLES = {
     8: enums.SA_QUERY_ACTIONS, 10: enums.WNM_ACTIONS, 11: enums.UNPROTECTED_WNM_ACTIONS, 12: enums.TDLS_ACTIONS,
     15: enums.SELF_PROTECTED_ACTIONS,
 }
-
-
-def _named(value: int, table: dict[int, str]) -> str:
-    name = table.get(value)
-    return f"{name} ({value})" if name else str(value)
 
 
 class Frame:
@@ -219,11 +214,11 @@ def _management(f: Frame, sae: SaeTracker | None) -> None:
 
 def _render(kind: str, value: Any) -> Any:
     if kind == "status":
-        return _named(value, enums.STATUS_CODES)
+        return named(value, enums.STATUS_CODES)
     if kind == "reason":
-        return _named(value, enums.REASON_CODES)
+        return named(value, enums.REASON_CODES)
     if kind == "auth_alg":
-        return _named(value, enums.AUTH_ALGORITHMS)
+        return named(value, enums.AUTH_ALGORITHMS)
     if kind == "cap":
         names = [n for bit, n in enums.CAPABILITY_BITS.items() if value & bit]
         return f"{value:#06x}" + (f" ({','.join(names)})" if names else "")
@@ -248,10 +243,10 @@ def _action(f: Frame, rest: bytes) -> None:
         f.problem = "action frame without a category"
         return
     cat = rest[0]
-    f.fields["category"] = _named(cat, enums.ACTION_CATEGORIES)
+    f.fields["category"] = named(cat, enums.ACTION_CATEGORIES)
     if len(rest) >= 2:
         table = ACTION_TABLES.get(cat)
-        f.fields["action"] = _named(rest[1], table) if table else rest[1]
+        f.fields["action"] = named(rest[1], table) if table else rest[1]
         if cat == 8 and len(rest) >= 4:  # SA Query: transaction identifier
             f.fields["transaction_id"] = f"{rest[2]:02x}{rest[3]:02x}"
         elif len(rest) > 2:

@@ -14,6 +14,7 @@ NLMSG_HDR = struct.Struct("<IHHII")
 NLMSG_HDR_BE = struct.Struct(">IHHII")
 NLA_HDR = struct.Struct("<HH")
 NLA_HDR_BE = struct.Struct(">HH")
+NLA_HEADERS = {"<": NLA_HDR, ">": NLA_HDR_BE}  # by byte order
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
@@ -109,7 +110,7 @@ def iter_attrs(buf: bytes, start: int, end: int, order: str = "<"
     ``flags`` holds the NLA_F_NESTED / NLA_F_NET_BYTEORDER bits. A damaged
     attribute is yielded with its reason and ends the walk.
     """
-    hdr = NLA_HDR if order == "<" else NLA_HDR_BE
+    hdr = NLA_HEADERS[order]
     pos = start
     while pos < end:
         if end - pos < 4:

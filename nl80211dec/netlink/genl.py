@@ -8,64 +8,21 @@ shape of the traffic; either way the messages say where the name came from.
 
 from __future__ import annotations
 
-import struct
-
 from . import enums
-from .core import iter_attrs
+from .core import NLA_HEADERS, iter_attrs
 from .message import Attr, Message
-from .values import scalar
+from .values import FIXED_STRUCTS, flat_attrs, scalar_attr
 
 GENL_ID_CTRL = 0x10
 
-_CTRL_KINDS = {"FAMILY_ID": "u16", "FAMILY_NAME": "string", "VERSION": "u32", "HDRSIZE": "u32",
-               "MAXATTR": "u32", "OP": "u32"}
-_MCAST_KINDS = {"NAME": "string", "ID": "u32"}
+def _kinds(table: dict[int, tuple[str, str]], kinds: dict[str, str]) -> dict[int, tuple[str, str]]:
+    """nlctrl names (from the generated table) with the scalar kinds nl80211dec decodes."""
+    return {num: (name, kinds.get(name, "binary")) for num, (name, _pyroute2_type) in table.items()}
 
 
-def _names(table: dict[int, tuple[str, str]]) -> dict[int, str]:
-    return {k: v[0] for k, v in table.items()}
-
-
-CTRL_ATTR_NAMES = _names(enums.CTRL_ATTRS)
-CTRL_MCAST_NAMES = _names(enums.CTRL_MCAST_ATTRS)
-
-
-_STRUCTS = {("u16", "<"): struct.Struct("<H"), ("u32", "<"): struct.Struct("<I"),
-            ("u16", ">"): struct.Struct(">H"), ("u32", ">"): struct.Struct(">I")}
-_NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
-
-
-def _scalar_attr(num: int, names: dict[int, str], kinds: dict[str, str], buf: bytes, s: int, e: int,
-                 order: str, problem: str | None = None) -> Attr:
-    name = names.get(num, f"UNKNOWN_{num}")
-    kind = kinds.get(name, "binary")
-    a = Attr(num, name, kind, buf[s:e], problem=problem)
-    if problem is None and kind != "binary":
-        st = _STRUCTS.get((kind, order))
-        if st is not None and e - s == st.size:
-            a.value = st.unpack_from(buf, s)[0]
-        else:
-            a.value, a.problem = scalar(kind, buf, s, e, order)
-    return a
-
-
-def _flat(buf: bytes, s: int, e: int, names: dict[int, str], kinds: dict[str, str], order: str) -> list[Attr]:
-    """Flat attributes of one nested op or group (nlctrl replies hold hundreds)."""
-    out = []
-    unpack = _NLA[order].unpack_from
-    pos = s
-    while pos < e:
-        if e - pos < 4:
-            out.append(_scalar_attr(0, names, kinds, buf, pos, e, order, "trailing bytes"))
-            break
-        alen, atype = unpack(buf, pos)
-        if alen < 4 or pos + alen > e:
-            out.append(_scalar_attr(atype & 0x3FFF, names, kinds, buf, pos, e, order,
-                                    f"attribute length {alen} does not fit"))
-            break
-        out.append(_scalar_attr(atype & 0x3FFF, names, kinds, buf, pos + 4, pos + alen, order))
-        pos += (alen + 3) & ~3
-    return out
+CTRL_ATTRS = _kinds(enums.CTRL_ATTRS, {"FAMILY_ID": "u16", "FAMILY_NAME": "string", "VERSION": "u32",
+                                       "HDRSIZE": "u32", "MAXATTR": "u32", "OP": "u32"})
+CTRL_MCAST_ATTRS = _kinds(enums.CTRL_MCAST_ATTRS, {"NAME": "string", "ID": "u32"})
 
 
 def _ops(num: int, buf: bytes, s: int, e: int, order: str) -> Attr:
@@ -76,8 +33,8 @@ def _ops(num: int, buf: bytes, s: int, e: int, order: str) -> Attr:
     """
     ops: list[dict[str, int]] = []
     a = Attr(num, "OPS", "ops", buf[s:e], value=ops)
-    unpack = _NLA[order].unpack_from
-    u32 = _STRUCTS[("u32", order)].unpack_from
+    unpack = NLA_HEADERS[order].unpack_from
+    u32 = FIXED_STRUCTS[("u32", order)].unpack_from
     pos = s
     while pos + 4 <= e:
         olen, _idx = unpack(buf, pos)
@@ -104,25 +61,24 @@ def decode_ctrl(msg: Message, buf: bytes, start: int, end: int) -> None:
     msg.cmd_name = enums.CTRL_CMDS.get(msg.cmd or 0, f"UNKNOWN_{msg.cmd}")
     order = msg.order
     for num, _f, s, e, problem in iter_attrs(buf, start, end, order):
-        name = CTRL_ATTR_NAMES.get(num, f"UNKNOWN_{num}")
+        name = CTRL_ATTRS.get(num, (f"UNKNOWN_{num}", ""))[0]
         if problem:
             msg.attrs.append(Attr(num, name, "binary", bytes(buf[s:e]), problem=problem))
             break
         if name == "OPS":
             msg.attrs.append(_ops(num, buf, s, e, order))
         elif name == "MCAST_GROUPS":
-            names, kinds = CTRL_MCAST_NAMES, _MCAST_KINDS
             a = Attr(num, name, "array", bytes(buf[s:e]), children=[])
             for idx, _g, cs, ce, prob in iter_attrs(buf, s, e, order):
                 child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=prob)
                 if prob is None:
-                    child.children = _flat(buf, cs, ce, names, kinds, order)
+                    child.children = flat_attrs(buf, cs, ce, CTRL_MCAST_ATTRS, order)
                 a.children.append(child)  # type: ignore[union-attr]
                 if prob:
                     break
             msg.attrs.append(a)
         else:
-            msg.attrs.append(_scalar_attr(num, CTRL_ATTR_NAMES, _CTRL_KINDS, buf, s, e, order))
+            msg.attrs.append(scalar_attr(num, CTRL_ATTRS, buf, s, e, order))
 
 
 class FamilyMap:
@@ -195,5 +151,3 @@ def parse_family_option(text: str) -> tuple[str, int]:
         raise ValueError(f"family id {fid} is out of range")
     return name.strip(), fid
 
-
-GENL_HDR = struct.Struct("BBH")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import struct
 
+from .core import iter_attrs
+from .message import Attr
+
 FIXED = {
     "u8": (1, "B"), "u16": (2, "H"), "u32": (4, "I"), "u64": (8, "Q"),
     "s8": (1, "b"), "s16": (2, "h"), "s32": (4, "i"), "s64": (8, "q"),
     "be16": (2, ">H"), "be32": (4, ">I"),
 }
-_STRUCTS = {(k, o): struct.Struct(f if f.startswith(">") else o + f) for k, (_, f) in FIXED.items()
-            for o in "<>"}
+FIXED_STRUCTS = {(k, o): struct.Struct(f if f.startswith(">") else o + f) for k, (_, f) in FIXED.items()
+                 for o in "<>"}
 
 
 def scalar(kind: str, buf: bytes, start: int, end: int, order: str = "<") -> tuple[object, str | None]:
@@ -25,7 +28,7 @@ def scalar(kind: str, buf: bytes, start: int, end: int, order: str = "<") -> tup
         size = fixed[0]
         if n != size:
             return None, f"{kind} needs {size} bytes, has {n}"
-        return _STRUCTS[kind, order].unpack_from(buf, start)[0], None
+        return FIXED_STRUCTS[kind, order].unpack_from(buf, start)[0], None
     if kind == "flag":
         return True, (None if n == 0 else f"flag carries {n} bytes")
     if kind == "string":
@@ -55,3 +58,29 @@ def escape_text(raw: bytes) -> str:
         else:
             out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def named(value: int, table: dict[int, str]) -> str:
+    """'NAME (value)' when the table names the value, else the number."""
+    name = table.get(value)
+    return f"{name} ({value})" if name else str(value)
+
+
+def scalar_attr(num: int, table: dict[int, tuple[str, str]], buf: bytes, start: int, end: int,
+                order: str = "<", problem: str | None = None) -> Attr:
+    """One attribute of a scalar kind named by ``table`` (num -> (name, kind))."""
+    name, kind = table.get(num, (f"UNKNOWN_{num}", "binary"))
+    a = Attr(num, name, kind, bytes(buf[start:end]), problem=problem)
+    if problem is None and kind != "binary":
+        a.value, a.problem = scalar(kind, buf, start, end, order)
+    return a
+
+
+def flat_attrs(buf: bytes, start: int, end: int, table: dict[int, tuple[str, str]], order: str = "<") -> list[Attr]:
+    """All attributes in ``buf[start:end]`` as :func:`scalar_attr`; the walk stops at damage."""
+    out = []
+    for num, _flags, s, e, problem in iter_attrs(buf, start, end, order):
+        out.append(scalar_attr(num, table, buf, s, e, order, problem))
+        if problem:
+            break
+    return out

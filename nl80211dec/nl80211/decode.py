@@ -11,9 +11,9 @@ import struct
 
 from ..dot11 import enums as dot11_enums
 from ..dot11.suites import suite_text
-from ..netlink.core import iter_attrs
+from ..netlink.core import NLA_HEADERS, iter_attrs
 from ..netlink.message import Attr
-from ..netlink.values import FIXED, escape_text, format_mac, scalar
+from ..netlink.values import FIXED, FIXED_STRUCTS, escape_text, named, scalar
 from . import enums
 from .policy import DEFAULT, Spec, spec_for
 
@@ -52,11 +52,6 @@ def _enum_table(name: str | None) -> dict[int, str]:
     return enums.ENUMS.get(name, {})
 
 
-def _named(value: int, table: dict[int, str]) -> str:
-    name = table.get(value)
-    return f"{name} ({value})" if name else str(value)
-
-
 def _mask_names(value: int, table: dict[int, str], *, bit_numbers: bool = False) -> str:
     names = []
     rest = value
@@ -80,9 +75,6 @@ class Sink:
         self.payloads: list[Attr] = []
 
 
-_NLA = {"<": struct.Struct("<HH"), ">": struct.Struct(">HH")}
-_FIXED_STRUCTS = {(k, o): struct.Struct(f if f.startswith(">") else o + f)
-                  for k, (_size, f) in FIXED.items() for o in "<>"}
 _PAYLOAD_KINDS = frozenset(("ies", "frame", "sae"))
 _TABLES: dict[str, dict[int, tuple]] = {}
 
@@ -117,7 +109,7 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
     with precomputed structs; everything else goes through :func:`_decode_one`.
     """
     specs = _table_specs(table)
-    unpack = _NLA[order].unpack_from
+    unpack = NLA_HEADERS[order].unpack_from
     out: list[Attr] = []
     append = out.append
     pos = start
@@ -146,11 +138,10 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
         pos += (alen + 3) & ~3
         name, kind, spec, size, enum_table, is_freq = sp
         if size is not None and e - s == size:
-            value = _FIXED_STRUCTS[kind, order].unpack_from(buf, s)[0]
+            value = FIXED_STRUCTS[kind, order].unpack_from(buf, s)[0]
             a = Attr(num, name, kind, buf[s:e], value)
             if enum_table is not None:
-                label = enum_table.get(value)
-                a.text = f"{label} ({value})" if label else str(value)
+                a.text = named(value, enum_table)
             elif is_freq:
                 ch = channel_of(value)
                 a.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
@@ -181,7 +172,7 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
         attr.value, attr.problem = value, problem
         if problem is None and isinstance(value, int) and kind != "flag":
             if spec.enum:
-                attr.text = _named(value, _enum_table(spec.enum))
+                attr.text = named(value, _enum_table(spec.enum))
             elif (table, name) in FREQUENCY_ATTRS:
                 ch = channel_of(value)
                 attr.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
@@ -279,7 +270,7 @@ def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, 
             value, problem = scalar("u32", buf, cs, ce, order)
             child = Attr(idx, str(idx), "u32", raw, value=value, problem=problem)
             if problem is None:
-                child.text = _named(value, _enum_table(spec.enum))  # type: ignore[arg-type]
+                child.text = named(value, _enum_table(spec.enum))  # type: ignore[arg-type]
         elif kind == "freqs":
             value, problem = scalar("u32", buf, cs, ce, order)
             child = Attr(idx, str(idx), "u32", raw, value=value, problem=problem)
@@ -304,6 +295,3 @@ def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, 
         out.append(child)
     return out
 
-
-def mac_text(raw: bytes) -> str:
-    return format_mac(raw)

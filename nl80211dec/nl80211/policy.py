@@ -25,7 +25,6 @@ class Spec:
     kind: str
     enum: str | None = None  # value names (a generated enum, or a dot11 table)
     children: str | None = None  # enum naming nested attributes
-    child_specs: str | None = None  # which table in NESTED types the children
 
 
 def _table(text: str) -> dict[str, str]:

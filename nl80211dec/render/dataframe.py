@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..netlink.message import Message
+from ..sae.body import sae_in
 from ..sequence.attempt import Attempt
 
 KEY_ATTRS = ("IFINDEX", "MAC", "BSSID", "SSID", "WIPHY_FREQ", "AUTH_TYPE", "STATUS_CODE", "REASON_CODE",
@@ -26,12 +27,7 @@ def _pandas() -> Any:
 
 
 def _sae_of(msg: Message) -> Any:
-    for attr in msg.payloads or ():
-        d = attr.decoded
-        sae = d if hasattr(d, "send_confirm") else getattr(d, "sae", None)
-        if sae is not None:
-            return sae
-    return None
+    return next((s for a in msg.payloads or () if (s := sae_in(a.decoded)) is not None), None)
 
 
 def message_rows(messages: Iterable[Message]) -> Iterable[dict[str, Any]]:

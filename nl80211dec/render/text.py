@@ -7,9 +7,6 @@ right.  Untrusted strings are escaped; nothing is ever dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TextIO
-
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
 from ..pipeline import Summary, describe_errno
@@ -152,11 +149,3 @@ def summary_lines(summary: Summary) -> list[str]:
     if d["damage"]:
         lines.append(f"  DAMAGED: {d['damage']['error']}; everything before it was decoded")
     return lines
-
-
-def write_text(messages: Iterable[Message], out: TextIO, *, full_hex: bool = False, t0: Any = None) -> None:
-    for msg in messages:
-        if t0 is None:
-            t0 = msg.timestamp
-        out.write("\n".join(message_lines(msg, t0, full_hex)))
-        out.write("\n")

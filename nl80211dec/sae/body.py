@@ -107,6 +107,13 @@ class SaeBody:
         return lines
 
 
+def sae_in(decoded: Any) -> SaeBody | None:
+    """The SAE body a decoded payload holds: itself (AUTH_DATA) or a frame's, else None."""
+    if decoded is None or isinstance(decoded, SaeBody):
+        return decoded
+    return getattr(decoded, "sae", None)
+
+
 def _sae_elements(data: bytes) -> list[tuple[int, bytes]] | None:
     """Parse trailing SAE extension elements; None if the bytes are not such elements."""
     out = []

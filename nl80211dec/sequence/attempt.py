@@ -47,7 +47,6 @@ class Attempt:
     freq: int | None = None
     auth_type: str | None = None
     akm: str | None = None
-    akm_note: str | None = None
     pmkid_offered: bool = False
     sae_password: bool = False  # CONNECT carried SAE_PASSWORD: the driver runs SAE itself
     pmkids: list[str] = field(default_factory=list)

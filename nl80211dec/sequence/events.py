@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..netlink.message import Message
+from ..sae.body import sae_in
 
 ZERO = "00:00:00:00:00:00"
 
@@ -25,14 +26,6 @@ class Event:
     ifindex: int | None
     peer: str | None = None  # the other station's address (AP seen from a client, client seen from an AP)
     info: dict[str, Any] = field(default_factory=dict)
-
-
-def _sae_of(decoded: Any) -> Any:
-    if decoded is None:
-        return None
-    if hasattr(decoded, "send_confirm"):
-        return decoded
-    return getattr(decoded, "sae", None)
 
 
 def _pmkids(msg: Message, *names: str) -> list[str]:
@@ -136,7 +129,7 @@ def _authenticate_request(msg: Message, ifindex: int | None) -> list[Event]:
     auth_type = msg.value("AUTH_TYPE")
     data = msg.get("AUTH_DATA")
     info = {"auth_type": auth_type, "auth_type_text": msg.get("AUTH_TYPE").text if msg.get("AUTH_TYPE") else None,
-            "sae": _sae_of(data.decoded) if data is not None else None, "ssid": msg.value("SSID"),
+            "sae": sae_in(data.decoded) if data is not None else None, "ssid": msg.value("SSID"),
             "freq": msg.value("WIPHY_FREQ"), "bssid": msg.value("MAC")}
     return [Event("AUTH_REQ", msg.index, msg.timestamp, ifindex, msg.value("MAC"), info)]
 

@@ -259,7 +259,6 @@ def _record_facts(a: Attempt, ev: Event, word: str) -> None:
         a.ext_start = ev.index if a.ext_start is None else a.ext_start
         a.ap = a.ap or info.get("bssid")
         a.ssid = a.ssid or info.get("ssid")
-        a.akm_note = info.get("akm_note")
         text = f"EXTERNAL_AUTH start (AKM {info.get('akm')})"
     elif k == "EXT_AUTH_ABORT":
         a.ext_abort = ev.index

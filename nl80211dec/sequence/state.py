@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from .events import Event
 
-# Terminal outcomes of the state machine (verdicts are decided from facts).
+# The good terminal state of the state machine (verdicts are decided from facts).
 DONE_OK = "authorized"
-FAILED = "failed"
 
 _FOURWAY = {
     "associated": {"EAPOL_1": "4way_1", "AUTHORIZED": DONE_OK},
