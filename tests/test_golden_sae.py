@@ -12,6 +12,8 @@ from collections import defaultdict
 
 import pytest
 
+from nl80211dec.sae.body import sae_in
+
 from .golden_util import SCENARIOS, decoded, load_golden
 
 FIELDS = ["seq", "status", "group", "token", "scalar", "element", "send_confirm", "confirm"]
@@ -21,9 +23,8 @@ def _ours_by_record(scenario, name):
     out = defaultdict(list)
     for msg in decoded(scenario, name):
         for attr in msg.walk():
-            d = attr.decoded
-            sae = getattr(d, "sae", None) if d is not None and not hasattr(d, "send_confirm") else d
-            if sae is not None and hasattr(sae, "send_confirm"):
+            sae = sae_in(attr.decoded)
+            if sae is not None:
                 out[msg.record].append(sae)
     return out
 
