@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from .capture.reader import CaptureReader
+from .memo import MEMO_ENTRIES
 from .netlink.message import Message
 from .pipeline import Decoder, Summary
 from .render.html import install as _install_html
@@ -29,8 +30,9 @@ class Capture:
     """
 
     def __init__(self, source: Source, *, families: dict[str, int] | None = None, assume: bool = True,
-                 air: Source | None = None) -> None:
+                 air: Source | None = None, memo: bool = True) -> None:
         self._source = source
+        self._memo = memo
         self._air_source = air
         self.air: AirJoin | None = None
         self._families = dict(families or {})
@@ -75,7 +77,8 @@ class Capture:
 
         reader = CaptureReader(self._rewound())
         self.reader = reader
-        decoder = Decoder(self._families, self._assume, post=Dot11Layer().process)
+        decoder = Decoder(self._families, self._assume, post=Dot11Layer().process,
+                          memo=MEMO_ENTRIES if self._memo else 0)
         self.summary = decoder.summary
         self.summary.notes.clear()
         for rec in reader:
@@ -154,13 +157,16 @@ def from_scapy(packets: Any, linktype: int | None = None, **kwargs: Any) -> Capt
 
 
 def open(source: Source, *, families: dict[str, int] | None = None, assume: bool = True,  # noqa: A001
-         air: Source | None = None) -> Capture:
+         air: Source | None = None, memo: bool = True) -> Capture:
     """Open a pcap/pcapng capture (path, bytes or binary file object).
 
     ``families`` names generic-netlink ids the capture does not name itself,
     e.g. ``{"nl80211": 0x1c}``; ``assume=False`` forbids guessing nl80211.
     ``air`` is an over-the-air capture (radiotap) of the same moment: frames
     get ``on_air`` transmissions and verdicts use what was on the air.
+    Messages whose payload repeats an earlier one share its attribute tree
+    (see :mod:`nl80211dec.memo`; treat trees as read-only); ``memo=False``
+    gives every message a tree of its own.
     Raises :class:`~nl80211dec.errors.NotACaptureError` for non-captures.
     """
-    return Capture(source, families=families, assume=assume, air=air)
+    return Capture(source, families=families, assume=assume, air=air, memo=memo)

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="never assume nl80211 for an unnamed family id from the traffic's shape")
     p.add_argument("--sae", action="store_true", help="print only the connection attempts (ladders and verdicts)")
     p.add_argument("--no-attempts", action="store_true", help="do not rebuild connection attempts")
+    p.add_argument("--no-memo", action="store_true",
+                   help="decode every message afresh instead of reusing the decode of an identical earlier payload "
+                        "(same output, slower; for benchmarks and debugging)")
     p.add_argument("--full-hex", action="store_true", help="print every byte of long binary attributes")
     p.add_argument("--version", action="version", version=f"nl80211dec {VERSION}")
     return p
@@ -144,7 +147,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     from .render.ladder import ladder_lines
     from .sequence import Sequencer
 
-    cap = _open_capture(path, families=families, assume=not args.no_assume, air=args.air)
+    cap = _open_capture(path, families=families, assume=not args.no_assume, air=args.air, memo=not args.no_memo)
     if cap is None:
         return EXIT_NOT_CAPTURE
     if show_header and not args.json:
@@ -185,7 +188,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
                 if args.sae or not _selected(msg, cmds, ifindexes):
                     continue
                 if args.json:
-                    out.write(jsonl.dumps(jsonl.message_dict(msg)) + "\n")
+                    out.write(jsonl.message_json(msg) + "\n")
                 else:
                     out.write("\n".join(text.message_lines(msg, t0, args.full_hex)) + "\n")
             if seq is not None:

@@ -19,6 +19,7 @@ from .capture.reader import Record
 from .errors import DecodeError
 from .link import parse_link
 from .link.cooked import SUPPORTED_LINKTYPES
+from .memo import MEMO_ENTRIES, DecodeMemo, MemoEntry
 from .netlink import enums as nl_enums
 from .netlink.core import NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, host_order, split_messages
 from .netlink.genl import GENL_ID_CTRL, FamilyMap, decode_ctrl
@@ -93,10 +94,12 @@ class Decoder:
     ``families`` maps family names to ids the user knows (``{"nl80211": 0x1c}``);
     ``assume`` allows assuming nl80211 for an unnamed id from evidence.
     ``post`` is called on each finished message (the 802.11 layer hooks in).
+    ``memo`` bounds the decode memo (:mod:`nl80211dec.memo`) in distinct
+    payloads; 0 decodes every message afresh.
     """
 
     def __init__(self, families: dict[str, int] | None = None, assume: bool = True,
-                 post: Callable[[Message], None] | None = None) -> None:
+                 post: Callable[[Message], None] | None = None, memo: int = MEMO_ENTRIES) -> None:
         self.families = FamilyMap(families)
         self.assume = assume
         self.summary = Summary()
@@ -106,6 +109,7 @@ class Decoder:
         self._evidence: dict[int, list[int]] = {}  # id -> [consistent, contradicting]
         self._refused: set[int] = set()
         self._post = post
+        self.memo = DecodeMemo(memo)
 
     # -- public ---------------------------------------------------------
     def feed(self, record: Record) -> list[Message]:
@@ -221,11 +225,11 @@ class Decoder:
             msg.cmd, msg.version = msg.raw[16], msg.raw[17]
             if t == GENL_ID_CTRL:
                 msg.family, msg.family_source = "nlctrl", "fixed"
-                decode_ctrl(msg, msg.raw, 20, len(msg.raw))
+                self._memoized(msg, "nlctrl", _decode_ctrl)
                 self.families.observe(msg)
         elif msg.protocol == "route":
             msg.family = "rtnetlink"
-            decode_rtnl(msg, msg.raw, 16, len(msg.raw))
+            self._memoized(msg, ("route", t, msg.flags & 1), _decode_rtnl)
         else:
             msg.type_name = f"{t:#x}"
 
@@ -364,11 +368,41 @@ class Decoder:
                              "(nl80211 wipes key-carrying requests such as NEW_KEY; an iwmon race)")
             self.summary.cleared += 1
             return
-        cmd = msg.cmd or 0
-        msg.cmd_name = nl80211_enums.COMMANDS.get(cmd, f"UNKNOWN_{cmd}")
-        sink = Sink()
-        msg.attrs = decode_attrs(raw, 20, len(raw), "nl80211_attrs", msg.order, 0, sink)
-        msg.payloads, msg.attr_problems = sink.payloads, sink.problems
+        self._memoized(msg, "nl80211", _decode_nl80211_attrs)
+
+    def _memoized(self, msg: Message, what: object, decode: Callable[[Message], None]) -> None:
+        """``decode(msg)``, or the decode of the same payload met before (see :mod:`nl80211dec.memo`)."""
+        memo = self.memo
+        if not memo.entries:
+            decode(msg)
+            return
+        key = ((what, msg.order), msg.raw[16:])
+        entry = memo.get(key)
+        if entry is not None:
+            entry.apply(msg)
+            return
+        decode(msg)
+        if memo.cacheable(msg.payloads):
+            entry = MemoEntry(msg)
+            memo.put(key, entry)
+            msg.shared = entry
+
+
+def _decode_nl80211_attrs(msg: Message) -> None:
+    raw = msg.raw
+    cmd = msg.cmd or 0
+    msg.cmd_name = nl80211_enums.COMMANDS.get(cmd, f"UNKNOWN_{cmd}")
+    sink = Sink()
+    msg.attrs = decode_attrs(raw, 20, len(raw), "nl80211_attrs", msg.order, 0, sink)
+    msg.payloads, msg.attr_problems = sink.payloads, sink.problems
+
+
+def _decode_ctrl(msg: Message) -> None:
+    decode_ctrl(msg, msg.raw, 20, len(msg.raw))
+
+
+def _decode_rtnl(msg: Message) -> None:
+    decode_rtnl(msg, msg.raw, 16, len(msg.raw))
 
 
 def describe_errno(value: int) -> str:

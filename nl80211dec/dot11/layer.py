@@ -42,7 +42,8 @@ class Dot11Layer:
             if attr.problem is not None or not attr.raw:
                 continue
             if attr.kind == "ies":
-                attr.decoded = ElementList(attr.raw)
+                if attr.decoded is None:  # a tree shared by the decode memo is decoded once
+                    attr.decoded = ElementList(attr.raw)
             elif attr.kind == "frame":
                 self._frame(msg, attr)
             elif attr.kind == "sae":

@@ -32,7 +32,8 @@ def attr_dict(a: Attr) -> dict[str, Any]:
     return d
 
 
-def message_dict(msg: Message) -> dict[str, Any]:
+def message_dict(msg: Message, attrs: bool = True) -> dict[str, Any]:
+    """The message as the JSON schema shapes it (``attrs=False`` leaves the attributes out)."""
     d: dict[str, Any] = {
         "kind": "message",
         "index": msg.index,
@@ -49,9 +50,10 @@ def message_dict(msg: Message) -> dict[str, Any]:
         "length": msg.length,
         "cmd": msg.cmd,
         "cmd_name": msg.cmd_name or msg.type_name or None,
-        "attrs": [attr_dict(a) for a in msg.attrs],
-        "malformed": msg.malformed,
     }
+    if attrs:
+        d["attrs"] = [attr_dict(a) for a in msg.attrs]
+    d["malformed"] = msg.malformed
     if msg.family_id is not None:
         d["family_id"] = msg.family_id
     if msg.reply_to is not None:
@@ -72,6 +74,20 @@ def message_dict(msg: Message) -> dict[str, Any]:
     if msg.eapol is not None and hasattr(msg.eapol, "as_json"):
         d["eapol"] = msg.eapol.as_json()["eapol"]
     return d
+
+
+def message_json(msg: Message) -> str:
+    """One JSON line's text for ``msg``; a payload the decode memo shares is serialised once."""
+    shared = msg.shared
+    if shared is None:
+        return dumps(message_dict(msg))
+    frag = shared.rendered.get("json")
+    if frag is None:
+        frag = shared.rendered["json"] = dumps([attr_dict(a) for a in msg.attrs])
+    # "attrs" sits right before "malformed", which every message has; a quote
+    # inside a string value is escaped, so this is the key and nothing else.
+    head, sep, tail = dumps(message_dict(msg, attrs=False)).partition(',"malformed":')
+    return f'{head},"attrs":{frag}{sep}{tail}'
 
 
 def dumps(obj: dict[str, Any]) -> str:

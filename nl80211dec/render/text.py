@@ -43,7 +43,23 @@ def _flags_kind(msg: Message) -> str:
     return ""
 
 
+_HEADERS: dict[tuple, str] = {}  # header text left of the time, by everything it shows
+_HEADERS_MAX = 4096
+
+
 def header_line(msg: Message, t0: float) -> str:
+    key = (msg.role, msg.family, msg.protocol, msg.family_source, msg.cmd_name, msg.type_name, msg.cmd,
+           msg.nl_type, msg.length, msg.flags)
+    left = _HEADERS.get(key)
+    if left is None:
+        left = _header_left(msg)
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[key] = left
+    return f"{left} {msg.timestamp - t0:.6f}"
+
+
+def _header_left(msg: Message) -> str:
     arrow = "<" if msg.role == "request" else ">"
     fam = msg.family or msg.protocol
     if msg.family_source in ("assumed", "later-nlctrl"):
@@ -54,8 +70,7 @@ def header_line(msg: Message, t0: float) -> str:
     left = f"{arrow} {ROLE_WORDS.get(msg.role, msg.role)}: {fam} {what}{num} len {msg.length}"
     if flags:
         left += f" [{flags}]"
-    right = f"{msg.timestamp - t0:.6f}"
-    return f"{left:<{WIDTH}} {right}"
+    return f"{left:<{WIDTH}}"
 
 
 def _value_text(a: Attr) -> str:
@@ -122,8 +137,22 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
         lines.append(f"{ind}! {note}")
     if msg.eapol is not None and hasattr(msg.eapol, "text_lines"):
         lines.extend(msg.eapol.text_lines(ind))
-    for a in msg.attrs:
-        lines.extend(attr_lines(a, ind, full_hex))
+    shared = msg.shared
+    if shared is not None:  # an identical payload was rendered before: reuse its lines
+        key = ("text", full_hex)
+        body = shared.rendered.get(key)
+        if body is None:
+            body = shared.rendered[key] = _attrs_lines(msg.attrs, ind, full_hex)
+        lines.extend(body)
+    else:
+        lines.extend(_attrs_lines(msg.attrs, ind, full_hex))
+    return lines
+
+
+def _attrs_lines(attrs: list[Attr], indent: str, full_hex: bool) -> list[str]:
+    lines: list[str] = []
+    for a in attrs:
+        lines.extend(attr_lines(a, indent, full_hex))
     return lines
 
 

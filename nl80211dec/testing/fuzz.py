@@ -96,7 +96,7 @@ def exercise(data: bytes) -> dict:
         messages += 1
         t0 = msg.timestamp if t0 is None else t0
         text.message_lines(msg, t0)
-        json.loads(jsonl.dumps(jsonl.message_dict(msg)))
+        json.loads(jsonl.message_json(msg))
         for att in seq.feed(msg):
             ladder_lines(att)
             json.loads(jsonl.dumps(att.as_dict()))
