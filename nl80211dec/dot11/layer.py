@@ -35,19 +35,20 @@ class Dot11Layer:
             return
         if msg.family != "nl80211" or not msg.attrs:
             return
-        ifindex = msg.value("IFINDEX")
-        if msg.cmd_name in ("NEW_INTERFACE", "GET_INTERFACE") and isinstance(ifindex, int) and msg.get("MAC"):
-            self._if_mac[ifindex] = msg.value("MAC")
-        for attr in msg.payloads if msg.payloads is not None else msg.walk():
-            if attr.problem is not None or not attr.raw:
-                continue
+        if msg.cmd_name in ("NEW_INTERFACE", "GET_INTERFACE"):
+            ifindex = msg.value("IFINDEX")
+            if isinstance(ifindex, int) and msg.get("MAC"):
+                self._if_mac[ifindex] = msg.value("MAC")
+        payloads = msg.payloads if msg.payloads is not None else msg.walk()
+        for attr in payloads:
+            if attr.problem is not None or not attr.raw or attr.decoded is not None:
+                continue  # a tree shared by the decode memo is decoded once
             if attr.kind == "ies":
-                if attr.decoded is None:  # a tree shared by the decode memo is decoded once
-                    attr.decoded = ElementList(attr.raw)
+                attr.decoded = ElementList(attr.raw)
             elif attr.kind == "frame":
                 self._frame(msg, attr)
             elif attr.kind == "sae":
-                self._auth_data(msg, attr, ifindex)
+                self._auth_data(msg, attr, msg.value("IFINDEX"))
 
     def _frame(self, msg: Message, attr: Attr) -> None:
         if msg.cmd_name in EAPOL_COMMANDS:

@@ -32,8 +32,8 @@ def attr_dict(a: Attr) -> dict[str, Any]:
     return d
 
 
-def message_dict(msg: Message, attrs: bool = True) -> dict[str, Any]:
-    """The message as the JSON schema shapes it (``attrs=False`` leaves the attributes out)."""
+def message_dict(msg: Message) -> dict[str, Any]:
+    """The message as the JSON schema shapes it (docs/json.md)."""
     d: dict[str, Any] = {
         "kind": "message",
         "index": msg.index,
@@ -50,16 +50,25 @@ def message_dict(msg: Message, attrs: bool = True) -> dict[str, Any]:
         "length": msg.length,
         "cmd": msg.cmd,
         "cmd_name": msg.cmd_name or msg.type_name or None,
+        "attrs": [attr_dict(a) for a in msg.attrs],
     }
-    if attrs:
-        d["attrs"] = [attr_dict(a) for a in msg.attrs]
-    d["malformed"] = msg.malformed
-    if msg.family_id is not None:
-        d["family_id"] = msg.family_id
-    if msg.reply_to is not None:
-        d["reply_to"] = msg.reply_to
-    if msg.duplicate_of is not None:
-        d["duplicate_of"] = msg.duplicate_of
+    d.update(_tail(msg))
+    return d
+
+
+def _tail(msg: Message) -> dict[str, Any]:
+    """The keys after ``attrs``: ``malformed`` always, the rest when they have something to say."""
+    d: dict[str, Any] = {"malformed": msg.malformed}
+    for key in ("family_id", "reply_to", "duplicate_of"):
+        value = getattr(msg, key)
+        if value is not None:
+            d[key] = value
+    d.update(_rare(msg))
+    return d
+
+
+def _rare(msg: Message) -> dict[str, Any]:
+    d: dict[str, Any] = {}
     if msg.problem is not None:
         d["problem"] = msg.problem
         d["raw"] = msg.raw.hex()
@@ -76,22 +85,55 @@ def message_dict(msg: Message, attrs: bool = True) -> dict[str, Any]:
     return d
 
 
+_STATIC: dict[tuple, tuple[str, str]] = {}  # JSON text of the header fields, by their values
+_STATIC_MAX = 4096
+
+
 def message_json(msg: Message) -> str:
-    """One JSON line's text for ``msg``; a payload the decode memo shares is serialised once."""
+    """``dumps(message_dict(msg))``, written faster (tests hold the two equal).
+
+    The header fields that repeat from message to message are serialised once
+    per distinct combination, the numbers that change are formatted in place,
+    and a payload the decode memo shares has its attributes serialised once.
+    """
+    cmd_name = msg.cmd_name or msg.type_name or None
+    key = (msg.role, msg.protocol, msg.family, msg.family_source, msg.nl_type, msg.flags, msg.length, msg.cmd,
+           cmd_name)
+    static = _STATIC.get(key)
+    if static is None:
+        head = dumps({"role": msg.role, "protocol": msg.protocol, "family": msg.family,
+                      "family_source": msg.family_source, "nl_type": msg.nl_type, "flags": flag_names(msg.flags)})
+        rest = dumps({"length": msg.length, "cmd": msg.cmd, "cmd_name": cmd_name})
+        static = ("," + head[1:-1] + ',"seq":', "," + rest[1:-1] + ',"attrs":')
+        if len(_STATIC) >= _STATIC_MAX:
+            _STATIC.clear()
+        _STATIC[key] = static
     shared = msg.shared
-    if shared is None:
-        return dumps(message_dict(msg))
-    frag = shared.rendered.get("json")
+    frag = shared.rendered.get("json") if shared is not None else None
     if frag is None:
-        frag = shared.rendered["json"] = dumps([attr_dict(a) for a in msg.attrs])
-    # "attrs" sits right before "malformed", which every message has; a quote
-    # inside a string value is escaped, so this is the key and nothing else.
-    head, sep, tail = dumps(message_dict(msg, attrs=False)).partition(',"malformed":')
-    return f'{head},"attrs":{frag}{sep}{tail}'
+        frag = _dumps([attr_dict(a) for a in msg.attrs])
+        if shared is not None:
+            shared.rendered["json"] = frag
+    ts = round(msg.timestamp, 9)
+    ts_text = float.__repr__(ts) if type(ts) is float else _dumps(ts)
+    parts = [f'{{"kind":"message","index":{msg.index:d},"record":{msg.record:d},"timestamp":{ts_text}'
+             f'{static[0]}{msg.seq:d},"pid":{msg.pid:d}{static[1]}{frag},"malformed":'
+             f'{"true" if msg.malformed else "false"}']
+    if msg.family_id is not None:
+        parts.append(f',"family_id":{msg.family_id:d}')
+    if msg.reply_to is not None:
+        parts.append(f',"reply_to":{msg.reply_to:d}')
+    if msg.duplicate_of is not None:
+        parts.append(f',"duplicate_of":{msg.duplicate_of:d}')
+    rare = _rare(msg)
+    if rare:
+        parts.append("," + _dumps(rare)[1:-1])
+    parts.append("}")
+    return "".join(parts)
 
 
 def dumps(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, separators=(",", ":"), default=_default)
+    return _dumps(obj)
 
 
 def _default(o: Any) -> Any:
@@ -100,3 +142,7 @@ def _default(o: Any) -> Any:
     if hasattr(o, "as_json"):
         return o.as_json()
     return str(o)
+
+
+# one encoder for every call: json.dumps() with options builds a new one each time
+_dumps = json.JSONEncoder(separators=(",", ":"), default=_default).encode
