@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import nl80211dec
 from nl80211dec.cli import main
 from nl80211dec.memo import MEMO_MAX_PAYLOAD, DecodeMemo, MemoEntry
 from nl80211dec.netlink.message import Attr, Message
+from nl80211dec.render.jsonl import _default
 
 CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 ALL = sorted(p for p in CAPTURES.rglob("*.pcap") if "air" not in p.name)
@@ -101,3 +103,26 @@ def test_api_values_are_the_same_with_and_without_the_memo():
     for x, y in zip(on, off, strict=True):
         assert (x.cmd, x.cmd_name, x.header_extra, x.problem) == (y.cmd, y.cmd_name, y.header_extra, y.problem)
         assert [(a.name, a.value, a.text) for a in x.walk()] == [(a.name, a.value, a.text) for a in y.walk()]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(CAPTURES)))
+def test_fast_json_equals_the_schema_dict_serialised(path: Path):
+    from nl80211dec.render.jsonl import message_dict, message_json
+
+    for memo in (True, False):
+        for msg in nl80211dec.open(path, memo=memo):
+            fast = message_json(msg)
+            assert fast == json.dumps(message_dict(msg), separators=(",", ":"), default=_default)
+            assert json.loads(fast)["index"] == msg.index
+
+
+def test_fast_json_survives_odd_values():
+    """Hostile family names and int timestamps go through the same equality."""
+    from nl80211dec.render.jsonl import message_dict, message_json
+
+    msg = Message(7, 3, 12, "generic", b"")
+    msg.family, msg.cmd_name, msg.reply_to = '","malformed":true,"x', "\x1b[31m", 2
+    msg.notes.append('quote " and newline \n')
+    fast = message_json(msg)
+    assert fast == json.dumps(message_dict(msg), separators=(",", ":"), default=_default)
+    assert json.loads(fast)["family"] == msg.family
