@@ -7,7 +7,8 @@ decoding a NEW_WIPHY reply costs hundreds of attribute objects.  A message
 whose payload was seen recently gets the same attribute tree; renderers keep
 their output for that tree in :attr:`MemoEntry.rendered`.
 
-Only payloads whose decode depends on nothing but their bytes are kept: a
+A payload is kept the second time it is seen, and only when its decode
+depends on nothing but its bytes: a
 message carrying an 802.11 frame or SAE data is decoded every time, because
 SAE context (group, token, H2E) flows from one frame to the next.  Shared
 trees are read-only by convention; the memo is bounded in entries and bytes
@@ -61,6 +62,7 @@ class DecodeMemo:
         self.hits = 0
         self.misses = 0
         self._map: OrderedDict[tuple[Any, bytes], MemoEntry] = OrderedDict()
+        self._once: set[int] = set()  # hashes of keys seen once and not kept (yet)
 
     def __len__(self) -> int:
         return len(self._map)
@@ -73,6 +75,24 @@ class DecodeMemo:
         self.hits += 1
         self._map.move_to_end(key)
         return entry
+
+    def admit(self, key: tuple[Any, bytes]) -> bool:
+        """Keep a payload only the second time it is seen.
+
+        A capture where nothing repeats (scan results, station counters) would
+        otherwise fill the memo with trees never used again and pay for it;
+        remembering a hash is cheap.
+        """
+        if self.entries <= 0:
+            return False
+        h = hash(key)
+        if h in self._once:
+            self._once.discard(h)
+            return True
+        if len(self._once) >= 8 * self.entries:
+            self._once.clear()
+        self._once.add(h)
+        return False
 
     def put(self, key: tuple[Any, bytes], entry: MemoEntry) -> None:
         size = len(key[1])

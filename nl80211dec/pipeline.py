@@ -382,7 +382,7 @@ class Decoder:
             entry.apply(msg)
             return
         decode(msg)
-        if memo.cacheable(msg.payloads):
+        if memo.cacheable(msg.payloads) and memo.admit(key):
             entry = MemoEntry(msg)
             memo.put(key, entry)
             msg.shared = entry
