@@ -287,8 +287,9 @@ def main() -> int:
                 except OSError:
                     versions.append(label)
         md = ["# Benchmark results", "", f"Machine: {facts}", f"Reference tools: {', '.join(versions) or 'none'}",
-              f"File: {n113:,} netlink messages (iwmon, link type 113) and {n253:,} (nlmon, 253), built by "
-              "benchmarks/bench.py; best of "
+              f"File: {n113:,} netlink messages (iwmon, link type 113) and {n253:,} (nlmon, 253): the lab "
+              "sessions repeated byte for byte, as the issue defines it; 'fresh': the same with each repetition's "
+              f"nl80211 payloads made its own ({nfresh:,} messages); built by benchmarks/bench.py; best of "
               f"{args.repeat}; ratios are reference time / nl80211dec time (above 1 = nl80211dec faster).", "",
               "| " + " | ".join(header) + " |", "|" + "---|" * 4]
         md += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
