@@ -169,9 +169,8 @@ def memo_hit_rate(path: Path) -> float:
     from nl80211dec.pipeline import Decoder
 
     decoder = Decoder(post=Dot11Layer().process)
-    for rec in CaptureReader(path):
-        decoder.feed(rec)
-    decoder.flush()
+    for _msg in decoder.decode_all(CaptureReader(path)):
+        pass
     return decoder.memo.hits / max(1, decoder.summary.messages)
 
 

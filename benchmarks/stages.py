@@ -35,10 +35,7 @@ def stages(path: str, memo: bool) -> dict[str, Callable[[], int]]:
 
     def decoder(post: bool = False) -> int:
         d = Decoder(post=Dot11Layer().process if post else None, memo=MEMO_ENTRIES if memo else 0)
-        n = 0
-        for rec in CaptureReader(path):
-            n += len(d.feed(rec))
-        return n + len(d.flush())
+        return sum(1 for _ in d.decode_all(CaptureReader(path)))
 
     def api(render: Callable[[nl80211dec.netlink.message.Message, float], object] | None = None,
             sequencer: bool = False) -> int:

@@ -361,8 +361,7 @@ class Decoder:
 
     def _decode_nl80211(self, msg: Message) -> None:
         raw = msg.raw
-        payload = raw[16:]
-        if msg.role == "request" and payload and payload.count(0) == len(payload):
+        if msg.role == "request" and len(raw) > 16 and raw.count(0, 16) == len(raw) - 16:
             msg.cmd_name = "UNSPEC"
             msg.notes.append("payload cleared by the kernel before the capture copied it "
                              "(nl80211 wipes key-carrying requests such as NEW_KEY; an iwmon race)")

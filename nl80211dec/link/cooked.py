@@ -8,6 +8,7 @@ EAPoL frames iwmon records from the control port.
 from __future__ import annotations
 
 import struct
+from functools import lru_cache
 
 from ..errors import DecodeError
 
@@ -44,23 +45,13 @@ class LinkFrame:
             self.kind = f"hatype-{hatype}/proto-{protocol:#06x}"
 
 
-_SEEN: dict[tuple[int, bytes], LinkFrame] = {}  # a capture repeats a handful of headers: parse each once
-_SEEN_MAX = 1024
-
-
 def parse_link(linktype: int, data: bytes) -> LinkFrame:
     """Parse the cooked header of a record of ``linktype`` (frames are shared: read-only)."""
-    key = (linktype, data[:20] if linktype == LINKTYPE_LINUX_SLL2 else data[:16])
-    frame = _SEEN.get(key)
-    if frame is None:
-        frame = _parse_link(linktype, data)
-        if len(_SEEN) >= _SEEN_MAX:
-            _SEEN.clear()
-        _SEEN[key] = frame
-    return frame
+    return _parse_header(linktype, data[:20] if linktype == LINKTYPE_LINUX_SLL2 else data[:16])
 
 
-def _parse_link(linktype: int, data: bytes) -> LinkFrame:
+@lru_cache(maxsize=1024)  # a capture repeats a handful of headers: parse each once
+def _parse_header(linktype: int, data: bytes) -> LinkFrame:
     if linktype in (LINKTYPE_LINUX_SLL, LINKTYPE_NETLINK):
         if len(data) < 16:
             raise DecodeError(f"record of {len(data)} bytes is shorter than the 16-byte cooked header",

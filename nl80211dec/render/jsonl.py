@@ -7,6 +7,8 @@ valid JSON whatever the capture holds.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from ..netlink.core import flag_names
@@ -59,12 +61,15 @@ def message_dict(msg: Message) -> dict[str, Any]:
 def _tail(msg: Message) -> dict[str, Any]:
     """The keys after ``attrs``: ``malformed`` always, the rest when they have something to say."""
     d: dict[str, Any] = {"malformed": msg.malformed}
-    for key in ("family_id", "reply_to", "duplicate_of"):
+    for key in _OPTIONAL_INTS:
         value = getattr(msg, key)
         if value is not None:
             d[key] = value
     d.update(_rare(msg))
     return d
+
+
+_OPTIONAL_INTS = ("family_id", "reply_to", "duplicate_of")  # integer keys written only when set
 
 
 def _rare(msg: Message) -> dict[str, Any]:
@@ -85,10 +90,6 @@ def _rare(msg: Message) -> dict[str, Any]:
     return d
 
 
-_STATIC: dict[tuple, tuple[str, str]] = {}  # JSON text of the header fields, by their values
-_STATIC_MAX = 4096
-
-
 def message_json(msg: Message) -> str:
     """``dumps(message_dict(msg))``, written faster (tests hold the two equal).
 
@@ -96,44 +97,38 @@ def message_json(msg: Message) -> str:
     per distinct combination, the numbers that change are formatted in place,
     and a payload the decode memo shares has its attributes serialised once.
     """
-    cmd_name = msg.cmd_name or msg.type_name or None
-    key = (msg.role, msg.protocol, msg.family, msg.family_source, msg.nl_type, msg.flags, msg.length, msg.cmd,
-           cmd_name)
-    static = _STATIC.get(key)
-    if static is None:
-        head = dumps({"role": msg.role, "protocol": msg.protocol, "family": msg.family,
-                      "family_source": msg.family_source, "nl_type": msg.nl_type, "flags": flag_names(msg.flags)})
-        rest = dumps({"length": msg.length, "cmd": msg.cmd, "cmd_name": cmd_name})
-        static = ("," + head[1:-1] + ',"seq":', "," + rest[1:-1] + ',"attrs":')
-        if len(_STATIC) >= _STATIC_MAX:
-            _STATIC.clear()
-        _STATIC[key] = static
+    before_seq, before_attrs = _header_json(msg.role, msg.protocol, msg.family, msg.family_source, msg.nl_type,
+                                            msg.flags, msg.length, msg.cmd, msg.cmd_name or msg.type_name or None)
     shared = msg.shared
     frag = shared.rendered.get("json") if shared is not None else None
     if frag is None:
-        frag = _dumps([attr_dict(a) for a in msg.attrs])
+        frag = dumps([attr_dict(a) for a in msg.attrs])
         if shared is not None:
             shared.rendered["json"] = frag
     ts = round(msg.timestamp, 9)
-    ts_text = float.__repr__(ts) if type(ts) is float else _dumps(ts)
+    ts_text = float.__repr__(ts) if type(ts) is float else dumps(ts)
     parts = [f'{{"kind":"message","index":{msg.index:d},"record":{msg.record:d},"timestamp":{ts_text}'
-             f'{static[0]}{msg.seq:d},"pid":{msg.pid:d}{static[1]}{frag},"malformed":'
+             f'{before_seq}{msg.seq:d},"pid":{msg.pid:d}{before_attrs}{frag},"malformed":'
              f'{"true" if msg.malformed else "false"}']
-    if msg.family_id is not None:
-        parts.append(f',"family_id":{msg.family_id:d}')
-    if msg.reply_to is not None:
-        parts.append(f',"reply_to":{msg.reply_to:d}')
-    if msg.duplicate_of is not None:
-        parts.append(f',"duplicate_of":{msg.duplicate_of:d}')
+    for key in _OPTIONAL_INTS:
+        value = getattr(msg, key)
+        if value is not None:
+            parts.append(f',"{key}":{value:d}')
     rare = _rare(msg)
     if rare:
-        parts.append("," + _dumps(rare)[1:-1])
+        parts.append("," + dumps(rare)[1:-1])
     parts.append("}")
     return "".join(parts)
 
 
-def dumps(obj: dict[str, Any]) -> str:
-    return _dumps(obj)
+@lru_cache(maxsize=4096)  # a capture shows few distinct headers: serialise each once
+def _header_json(role: str, protocol: str, family: str | None, family_source: str | None, nl_type: int,
+                 flags: int, length: int, cmd: int | None, cmd_name: str | None) -> tuple[str, str]:
+    """The JSON text between "timestamp" and "seq", and between "pid" and "attrs"."""
+    head = dumps({"role": role, "protocol": protocol, "family": family, "family_source": family_source,
+                  "nl_type": nl_type, "flags": flag_names(flags)})
+    rest = dumps({"length": length, "cmd": cmd, "cmd_name": cmd_name})
+    return "," + head[1:-1] + ',"seq":', "," + rest[1:-1] + ',"attrs":'
 
 
 def _default(o: Any) -> Any:
@@ -144,5 +139,6 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
-# one encoder for every call: json.dumps() with options builds a new one each time
-_dumps = json.JSONEncoder(separators=(",", ":"), default=_default).encode
+# Compact JSON text of any value.  One encoder for every call: json.dumps()
+# with options builds a new encoder each time.
+dumps: Callable[[Any], str] = json.JSONEncoder(separators=(",", ":"), default=_default).encode

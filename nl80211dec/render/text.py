@@ -7,6 +7,8 @@ right.  Untrusted strings are escaped; nothing is ever dropped silently.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
 from ..pipeline import Summary, describe_errno
@@ -32,44 +34,36 @@ def hexdump(raw: bytes, indent: str, limit: int | None = MAX_HEX_LINES) -> list[
     return lines
 
 
-def _flags_kind(msg: Message) -> str:
-    if msg.nl_type == 2:
+def _flags_kind(nl_type: int, cmd_name: str) -> str:
+    if nl_type == 2:
         return "error"
-    name = msg.cmd_name or ""
-    if name.startswith(("GET", "NEWFAMILY")) or "GET" in name:
+    if cmd_name.startswith(("GET", "NEWFAMILY")) or "GET" in cmd_name:
         return "get"
-    if name.startswith(("NEW", "SET")):
+    if cmd_name.startswith(("NEW", "SET")):
         return "new"
     return ""
 
 
-_HEADERS: dict[tuple, str] = {}  # header text left of the time, by everything it shows
-_HEADERS_MAX = 4096
-
-
 def header_line(msg: Message, t0: float) -> str:
-    key = (msg.role, msg.family, msg.protocol, msg.family_source, msg.cmd_name, msg.type_name, msg.cmd,
-           msg.nl_type, msg.length, msg.flags)
-    left = _HEADERS.get(key)
-    if left is None:
-        left = _header_left(msg)
-        if len(_HEADERS) >= _HEADERS_MAX:
-            _HEADERS.clear()
-        _HEADERS[key] = left
+    left = _header_left(msg.role, msg.family, msg.protocol, msg.family_source, msg.cmd_name, msg.type_name,
+                        msg.cmd, msg.nl_type, msg.length, msg.flags)
     return f"{left} {msg.timestamp - t0:.6f}"
 
 
-def _header_left(msg: Message) -> str:
-    arrow = "<" if msg.role == "request" else ">"
-    fam = msg.family or msg.protocol
-    if msg.family_source in ("assumed", "later-nlctrl"):
-        fam += "?" if msg.family_source == "assumed" else ""
-    what = msg.cmd_name or msg.type_name or "?"
-    num = f" ({msg.cmd})" if msg.cmd is not None and msg.cmd_name else ""
-    flags = ",".join(flag_names(msg.flags, kind=_flags_kind(msg))) if msg.protocol != "eapol" else ""
-    left = f"{arrow} {ROLE_WORDS.get(msg.role, msg.role)}: {fam} {what}{num} len {msg.length}"
-    if flags:
-        left += f" [{flags}]"
+@lru_cache(maxsize=4096)  # a capture shows few distinct headers: format each once
+def _header_left(role: str, family: str | None, protocol: str, family_source: str | None, cmd_name: str,
+                 type_name: str, cmd: int | None, nl_type: int, length: int, flags: int) -> str:
+    arrow = "<" if role == "request" else ">"
+    fam = family or protocol
+    if family_source == "assumed":
+        fam += "?"
+    what = cmd_name or type_name or "?"
+    num = f" ({cmd})" if cmd is not None and cmd_name else ""
+    kind = _flags_kind(nl_type, cmd_name or "")
+    shown = ",".join(flag_names(flags, kind=kind)) if protocol != "eapol" else ""
+    left = f"{arrow} {ROLE_WORDS.get(role, role)}: {fam} {what}{num} len {length}"
+    if shown:
+        left += f" [{shown}]"
     return f"{left:<{WIDTH}}"
 
 
