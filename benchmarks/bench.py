@@ -165,8 +165,8 @@ def api_full_decode(path: Path, sequencer: bool = False, memo: bool = True) -> f
 
 def memo_hit_rate(path: Path) -> float:
     """Share of the messages whose decode the memo reused."""
-    from nl80211dec.dot11.layer import Dot11Layer
     from nl80211dec.pipeline import Decoder
+    from nl80211dec.sae.layer import Dot11Layer
 
     decoder = Decoder(post=Dot11Layer().process)
     for _msg in decoder.decode_all(CaptureReader(path)):

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nl80211dec  # noqa: E402
 from nl80211dec.capture.reader import CaptureReader  # noqa: E402
-from nl80211dec.dot11.layer import Dot11Layer  # noqa: E402
-from nl80211dec.memo import MEMO_ENTRIES  # noqa: E402
 from nl80211dec.pipeline import Decoder  # noqa: E402
+from nl80211dec.pipeline.memo import MEMO_ENTRIES  # noqa: E402
 from nl80211dec.render import jsonl, text  # noqa: E402
+from nl80211dec.sae.layer import Dot11Layer  # noqa: E402
 from nl80211dec.sequence import Sequencer  # noqa: E402
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from .capture.reader import CaptureReader
-from .memo import MEMO_ENTRIES
 from .netlink.message import Message
 from .pipeline import Decoder, Summary
+from .pipeline.memo import MEMO_ENTRIES
 from .render.html import install as _install_html
 from .sequence import Attempt, Sequencer
 
@@ -73,7 +73,7 @@ class Capture:
         return self.air
 
     def _decode(self) -> Iterator[Message]:
-        from .dot11.layer import Dot11Layer
+        from .sae.layer import Dot11Layer
 
         reader = CaptureReader(self._rewound())
         self.reader = reader
@@ -165,7 +165,7 @@ def open(source: Source, *, families: dict[str, int] | None = None, assume: bool
     ``air`` is an over-the-air capture (radiotap) of the same moment: frames
     get ``on_air`` transmissions and verdicts use what was on the air.
     Messages whose payload repeats an earlier one share its attribute tree
-    (see :mod:`nl80211dec.memo`; treat trees as read-only); ``memo=False``
+    (see :mod:`nl80211dec.pipeline.memo`; treat trees as read-only); ``memo=False``
     gives every message a tree of its own.
     Raises :class:`~nl80211dec.errors.NotACaptureError` for non-captures.
     """

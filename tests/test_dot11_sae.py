@@ -12,8 +12,8 @@ from nl80211dec.dot11.frames import decode_frame
 from nl80211dec.dot11.schemas import Element, MgmtFrame, MgmtHeader, RsnBody, eapol_frame
 from nl80211dec.errors import DecodeError
 from nl80211dec.sae import schemas as SS
-from nl80211dec.sae.body import decode_sae
-from nl80211dec.sae.context import SaeContext, SaeTracker
+from nl80211dec.sae.body import SaeAuthDecoder, decode_sae
+from nl80211dec.sae.context import SaeContext
 from nl80211dec.sae.groups import GROUPS, on_curve, scalar_mult
 
 STA, AP = bytes.fromhex("020000000100"), bytes.fromhex("020000000000")
@@ -143,7 +143,7 @@ def test_sae_transaction_out_of_range_is_a_decode_error():
 # -- frames ---------------------------------------------------------------------
 
 def test_sae_frame_in_both_directions_shares_the_exchange_context():
-    tracker = SaeTracker()
+    tracker = SaeAuthDecoder()  # one decoder: one context per exchange
     token = b"T" * 32
     g = GROUPS[19]
     anti = _mgmt(11, {"algorithm": 3, "transaction": 1, "status": 76,
@@ -177,7 +177,7 @@ def test_deauth_reason_and_assoc_response_status_are_named():
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_random_frames_never_raise(raw):
-    f = decode_frame(raw, SaeTracker())
+    f = decode_frame(raw, SaeAuthDecoder())
     f.as_dict()
     f.text_lines("")
 
@@ -250,13 +250,13 @@ def test_every_group_and_status_through_a_full_frame(number, status):
     else:
         rest = SS.SaeUnsupportedGroup.build({"group": number})
     raw = _mgmt(11, {"algorithm": 3, "transaction": 1, "status": status, "rest": rest})
-    sae = decode_frame(raw, SaeTracker()).sae
+    sae = decode_frame(raw, SaeAuthDecoder()).sae
     assert sae.group == number and sae.status == status and sae.problem is None
     if status in (0, 126):
         assert sae.scalar == b"\x01" * g.order_len and sae.element == b"\x02" * g.element_len
         confirm = _mgmt(11, {"algorithm": 3, "transaction": 2, "status": 0, "rest": SS.SaeConfirm.build(
             {"send_confirm": 1, "confirm": bytes(g.hash_len(status == 126))})})
-        tracker = SaeTracker()
+        tracker = SaeAuthDecoder()  # one decoder: one context per exchange
         decode_frame(raw, tracker)
         c = decode_frame(confirm, tracker).sae
         assert c.message == "confirm" and c.findings == []

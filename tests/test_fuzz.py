@@ -81,7 +81,7 @@ def test_long_campaign():
 
 def test_regression_absurd_errno_renders():
     """Found by the campaign: errno -2**31 overflowed os.strerror."""
-    from nl80211dec.pipeline import describe_errno
+    from nl80211dec.wire.text import describe_errno
 
     assert describe_errno(-(2**31)) == "-2147483648 (not an errno)"
     assert describe_errno(-52).startswith("-52 EBADE")

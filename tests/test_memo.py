@@ -9,8 +9,8 @@ import pytest
 
 import nl80211dec
 from nl80211dec.cli import main
-from nl80211dec.memo import MEMO_MAX_PAYLOAD, DecodeMemo, MemoEntry
 from nl80211dec.netlink.message import Attr, Message
+from nl80211dec.pipeline.memo import MEMO_MAX_PAYLOAD, DecodeMemo, MemoEntry
 from nl80211dec.render.jsonl import _default
 
 CAPTURES = Path(__file__).resolve().parent.parent / "captures"

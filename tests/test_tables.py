@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from nl80211dec.dot11 import enums as dot11
 from nl80211dec.nl80211 import enums, policy
+from nl80211dec.wire import ieee80211 as dot11
 
 from .golden_util import ROOT
 

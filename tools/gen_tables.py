@@ -19,15 +19,14 @@ import argparse
 import hashlib
 import pprint
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER_DIRS = [ROOT / "tools" / "reference", ROOT.parent / "shared" / "reference"]
+HEADER_DIRS = [ROOT / "tools" / "reference"]  # every header the generator reads is in the repository
 
 NETLINK_OUT = ROOT / "nl80211dec" / "netlink" / "enums.py"
 NL80211_OUT = ROOT / "nl80211dec" / "nl80211" / "enums.py"
-IEEE80211_OUT = ROOT / "nl80211dec" / "dot11" / "enums.py"
+IEEE80211_OUT = ROOT / "nl80211dec" / "wire" / "ieee80211.py"
 
 # ieee80211.h enums worth having, by the C enum name -> Python table name.
 IEEE80211_ENUMS = {
@@ -316,12 +315,8 @@ def _define_tables(source: str) -> list[str]:
 
 
 def targets() -> list[tuple[Path, str]]:
-    out = [(NL80211_OUT, render_nl80211(find_header("nl80211.h"))), (NETLINK_OUT, render_netlink())]
-    try:
-        out.append((IEEE80211_OUT, render_ieee80211(find_header("ieee80211.h"))))
-    except SystemExit:
-        print("gen_tables: ieee80211.h not available; dot11/enums.py left as it is", file=sys.stderr)
-    return out
+    return [(NL80211_OUT, render_nl80211(find_header("nl80211.h"))), (NETLINK_OUT, render_netlink()),
+            (IEEE80211_OUT, render_ieee80211(find_header("ieee80211.h")))]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from ..capture.reader import CaptureReader
 from ..dot11.eapol import Eapol, decode_eapol
 from ..dot11.frames import Frame, decode_frame
 from ..errors import DecodeError
-from ..sae.context import SaeTracker
+from ..sae.body import SaeAuthDecoder
 from .radiotap import parse_radiotap
 
 LINKTYPE_RADIOTAP = 127
@@ -65,7 +65,7 @@ class AirCapture:
 
     def _read(self) -> None:
         reader = CaptureReader(self.source)
-        sae = SaeTracker()
+        sae = SaeAuthDecoder()
         last: AirFrame | None = None
         for rec in reader:
             self.records += 1

@@ -10,9 +10,9 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
-from ..netlink.values import escape_text, format_mac
-from . import enums
-from .suites import suite_text
+from ..wire import ieee80211 as enums
+from ..wire.suites import suite_text
+from ..wire.text import escape_text, format_mac
 
 VENDOR_TYPES = {  # (OUI, type) -> name, for vendor elements users meet
     (0x0050F2, 1): "WPA", (0x0050F2, 2): "WMM", (0x0050F2, 4): "WPS", (0x506F9A, 9): "P2P",

@@ -8,16 +8,19 @@ Action need code of their own.  A short or odd frame is flagged, not fatal.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Any
 
-from ..netlink.values import format_mac, named
-from ..sae.body import SaeBody, decode_sae
-from ..sae.context import SaeTracker
-from . import enums
+from ..wire import ieee80211 as enums
+from ..wire.text import format_mac, named
 from .elements import ElementList
 
 FLAG_NAMES = ["to_ds", "from_ds", "more_frag", "retry", "power_mgmt", "more_data", "protected", "order"]
 ZERO_MAC = "00:00:00:00:00:00"
+
+# Decodes an SAE Authentication body: (addr1, addr2, transaction, status, body) -> the decoded body.
+# The SAE layer above provides it (it keeps each exchange's context); without one the body stays bytes.
+AuthBodyDecoder = Callable[[str, str, int, int, bytes], Any]
 
 # subtype -> fixed fields before the elements: (name, struct format, kind)
 BODY_FIELDS: dict[int, list[tuple[str, str, str]]] = {
@@ -59,7 +62,7 @@ class Frame:
         self.fields: dict[str, Any] = {}  # fixed fields as users read them ("SUCCESS (0)")
         self.numbers: dict[str, Any] = {}  # the same fields as numbers, for programs
         self.elements: ElementList | None = None
-        self.sae: SaeBody | None = None
+        self.sae: Any = None  # the SAE layer's decode of an SAE Authentication body
         self.findings: list[str] = []
         self.problem: str | None = None
         self.body = b""
@@ -157,8 +160,11 @@ def _addresses(frame: Frame, raw: bytes) -> int:
     return 24
 
 
-def decode_frame(raw: bytes, sae: SaeTracker | None = None) -> Frame:
-    """Decode one 802.11 frame (no FCS). Never raises on bad bytes."""
+def decode_frame(raw: bytes, sae: AuthBodyDecoder | None = None) -> Frame:
+    """Decode one 802.11 frame (no FCS). Never raises on bad bytes.
+
+    ``sae`` decodes SAE Authentication bodies (``nl80211dec.sae.body.SaeAuthDecoder``).
+    """
     f = Frame(raw)
     if len(raw) < 2:
         f.problem = f"{len(raw)} octets: no frame control"
@@ -188,7 +194,7 @@ def decode_frame(raw: bytes, sae: SaeTracker | None = None) -> Frame:
     return f
 
 
-def _management(f: Frame, sae: SaeTracker | None) -> None:
+def _management(f: Frame, sae: AuthBodyDecoder | None) -> None:
     body = f.body
     if "protected" in f.flags and f.subtype in (10, 12, 13):
         f.fields["protected_body"] = f"{len(body)} octets (encrypted with the PTK; not decodable)"
@@ -229,13 +235,13 @@ def _render(kind: str, value: Any) -> Any:
     return value
 
 
-def _authentication(f: Frame, rest: bytes, sae: SaeTracker | None) -> None:
+def _authentication(f: Frame, rest: bytes, sae: AuthBodyDecoder | None) -> None:
     alg, seq, status = struct.unpack_from("<HHH", f.body)
     if alg != 3:
         f.elements = ElementList(rest) if rest else None
         return
-    ctx = sae.get(f.addrs[0][1], f.addrs[1][1]) if sae is not None else None
-    f.sae = decode_sae(seq, status, rest, ctx)
+    if sae is not None:
+        f.sae = sae(f.addrs[0][1], f.addrs[1][1], seq, status, rest)
 
 
 def _action(f: Frame, rest: bytes) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 
+from ..wire.text import format_mac
 from .core import iter_attrs
 from .message import Attr
 
@@ -42,28 +43,6 @@ def scalar(kind: str, buf: bytes, start: int, end: int, order: str = "<") -> tup
             return None, f"MAC address needs 6 bytes, has {n}"
         return format_mac(buf[start:end]), None
     return None, None
-
-
-def format_mac(b: bytes) -> str:
-    return ":".join(f"{x:02x}" for x in b)
-
-
-def escape_text(raw: bytes) -> str:
-    """Readable, terminal-safe text for untrusted bytes such as SSIDs."""
-    text = raw.decode("utf-8", "backslashreplace")
-    out = []
-    for ch in text:
-        if ch == "\\" or ch.isprintable():
-            out.append(ch)
-        else:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-    return "".join(out)
-
-
-def named(value: int, table: dict[int, str]) -> str:
-    """'NAME (value)' when the table names the value, else the number."""
-    name = table.get(value)
-    return f"{name} ({value})" if name else str(value)
 
 
 def scalar_attr(num: int, table: dict[int, tuple[str, str]], buf: bytes, start: int, end: int,

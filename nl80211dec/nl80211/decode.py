@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import struct
 
-from ..dot11 import enums as dot11_enums
-from ..dot11.suites import suite_text
 from ..netlink.core import NLA_HEADERS, iter_attrs
 from ..netlink.message import Attr
-from ..netlink.values import FIXED, FIXED_STRUCTS, escape_text, named, scalar
+from ..netlink.values import FIXED, FIXED_STRUCTS, scalar
+from ..wire import ieee80211 as dot11_enums
+from ..wire.suites import suite_text
+from ..wire.text import escape_text, named
 from . import enums
 from .policy import DEFAULT, Spec, spec_for
 

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
-from ..pipeline import Summary, describe_errno
+from ..pipeline import Summary
+from ..wire.text import describe_errno
 
 ROLE_WORDS = {"request": "Request", "reply": "Reply", "ack": "ACK", "error": "Error", "event": "Event",
               "done": "Done", "eapol": "EAPoL", "unknown": "Record"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from ..dot11 import enums as dot11_enums
 from ..errors import DecodeError
-from .context import SaeContext
+from ..wire import ieee80211 as dot11_enums
+from .context import SaeContext, SaeTracker
 from .groups import GROUPS, Group, on_curve
 
 STATUS_SUCCESS = 0
@@ -184,6 +184,22 @@ def decode_sae(seq: int, status: int, data: bytes, ctx: SaeContext | None = None
         body.problem = f"SAE has no transaction {seq}"
         body.extra = data or None
     return body
+
+
+class SaeAuthDecoder:
+    """The SAE layer's hook into the 802.11 frame decoder (``decode_frame(raw, sae=...)``).
+
+    It keeps each pair of stations' exchange context, so a confirm is read
+    with the group and H2E choice of the commits before it.
+    """
+
+    __slots__ = ("tracker",)
+
+    def __init__(self, tracker: SaeTracker | None = None) -> None:
+        self.tracker = tracker if tracker is not None else SaeTracker()
+
+    def __call__(self, addr1: str, addr2: str, seq: int, status: int, data: bytes) -> SaeBody:
+        return decode_sae(seq, status, data, self.tracker.get(addr1, addr2))
 
 
 def _commit(body: SaeBody, status: int, data: bytes, ctx: SaeContext) -> None:

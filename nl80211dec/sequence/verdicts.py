@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..dot11 import enums as dot11_enums
 from ..sae.groups import GROUPS
+from ..wire import ieee80211 as dot11_enums
+from ..wire.text import describe_errno
 from .attempt import Attempt
 
 OK_STATES = {"4way_4", "authorized"}
@@ -207,8 +208,6 @@ def _e_pmksa(a: Attempt, i: int | None) -> str:
 
 
 def _e_report(a: Attempt, i: int | None) -> str:
-    from ..pipeline import describe_errno
-
     msg = f" Extended ACK: {a.report_ext_msg!r}." if a.report_ext_msg else ""
     return (f"SAE was reported with EXTERNAL_AUTH status {_status(a.report_status)} ({_t(a, a.report_index)}) "
             f"and the kernel answered {describe_errno(a.report_errno or 0)} ({_t(a, i)}).{msg} The driver "
@@ -358,8 +357,6 @@ def _e_no_commit(a: Attempt, i: int | None) -> str:
 
 def _e_request(a: Attempt, i: int | None) -> str:
     cmd, errno, _ = a.request_errors[0]
-    from ..pipeline import describe_errno
-
     return f"The kernel refused the {cmd} request with {describe_errno(errno)} ({_t(a, i)})."
 
 

@@ -1,91 +1,32 @@
-"""Records in, decoded messages out: the layers composed, no I/O.
+"""The decoding layers composed: capture records in, finished messages out (sans-IO).
 
-:class:`Decoder` takes capture records one at a time and returns the messages
-ready so far.  Messages of a generic-netlink id that no NEWFAMILY has named yet
-are held (bounded) while the decoder gathers evidence for assuming nl80211;
-order is always preserved.
+:class:`Decoder` takes records one at a time and returns the messages ready
+so far.  Messages of a generic-netlink id no NEWFAMILY has named yet wait in
+:class:`~.families.FamilyGuess` while it gathers evidence; order is always
+preserved.
 """
 
 from __future__ import annotations
 
-import errno as errno_mod
-import os
-import struct
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
-from .capture.reader import Record
-from .errors import DecodeError
-from .link import parse_link
-from .link.cooked import SUPPORTED_LINKTYPES
+from ..capture.reader import Record
+from ..errors import DecodeError
+from ..link import parse_link
+from ..link.cooked import SUPPORTED_LINKTYPES
+from ..netlink import enums as nl_enums
+from ..netlink.ack import decode_error
+from ..netlink.core import NLMSG_ERROR, host_order, split_messages
+from ..netlink.genl import GENL_ID_CTRL, FamilyMap, decode_ctrl
+from ..netlink.message import Message
+from ..netlink.roles import RoleTracker
+from ..netlink.rtnl import decode_rtnl
+from ..nl80211 import enums as nl80211_enums
+from ..nl80211.cleared import CLEARED_NOTE, cleared_by_kernel
+from ..nl80211.decode import Sink, decode_attrs
+from .families import FamilyGuess, family_id_of
 from .memo import MEMO_ENTRIES, DecodeMemo, MemoEntry
-from .netlink import enums as nl_enums
-from .netlink.core import NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, host_order, split_messages
-from .netlink.genl import GENL_ID_CTRL, FamilyMap, decode_ctrl
-from .netlink.message import Message, NetlinkError
-from .netlink.roles import RoleTracker
-from .netlink.rtnl import decode_rtnl
-from .netlink.values import flat_attrs
-from .nl80211 import enums as nl80211_enums
-from .nl80211.decode import Sink, decode_attrs
-from .nl80211.evidence import nl80211_evidence
-
-HOLD_LIMIT = 512  # messages held at most while a family id is undecided
-ASSUME_AFTER = 4  # consistent nl80211-shaped messages needed to assume the id
-ASSUME_AT_END = 2  # ...or this many when the capture ends first
-
-_EXT_ACK = {1: ("MSG", "string"), 2: ("OFFS", "u32"), 3: ("COOKIE", "binary"), 4: ("POLICY", "binary"),
-            5: ("MISS_TYPE", "u32"), 6: ("MISS_NEST", "u32")}
-
-
-@dataclass
-class Summary:
-    """Accounts for every record: records = decoded_records + malformed_records + skipped_records.
-
-    ``skipped`` names the reasons, for skipped records and for container
-    blocks that hold no packet (pcapng name resolution, statistics...).
-    """
-
-    records: int = 0
-    decoded_records: int = 0
-    skipped_records: int = 0
-    messages: int = 0
-    malformed: int = 0
-    malformed_records: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    duplicates: int = 0
-    cleared: int = 0
-    families: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-    damage: str | None = None
-    damage_offset: int | None = None
-    air: dict | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": "summary",
-            "records": self.records,
-            "decoded_records": self.decoded_records,
-            "malformed_records": self.malformed_records,
-            "skipped_records": self.skipped_records,
-            "messages": self.messages,
-            "malformed": self.malformed,
-            "skipped": dict(self.skipped),
-            "duplicates": self.duplicates,
-            "cleared_by_kernel": self.cleared,
-            "families": self.families,
-            "notes": list(self.notes),
-            "damage": None if self.damage is None else {"error": self.damage, "offset": self.damage_offset},
-            **({"air": self.air} if self.air is not None else {}),
-        }
-
-
-def errno_name(value: int) -> str:
-    code = -value if value < 0 else value
-    if code == 0:
-        return "OK"
-    return errno_mod.errorcode.get(code, f"E{code}")
+from .summary import Summary
 
 
 class Decoder:
@@ -105,9 +46,7 @@ class Decoder:
         self.summary = Summary()
         self._roles = RoleTracker()
         self._index = 0
-        self._held: list[Message] = []
-        self._evidence: dict[int, list[int]] = {}  # id -> [consistent, contradicting]
-        self._refused: set[int] = set()
+        self._guess = FamilyGuess(self.families, assume)
         self._post = post
         self.memo = DecodeMemo(memo)
 
@@ -121,30 +60,19 @@ class Decoder:
             self.summary.decoded_records += 1
         out: list[Message] = []
         for msg in produced:
-            undecided = self._undecided(msg)  # always: it also gathers the evidence
-            if self._held or undecided:
-                self._held.append(msg)
-            else:
-                out.append(self._finish(msg))
-        if self._held and (self._decidable() or len(self._held) >= HOLD_LIMIT):
-            out.extend(self._release(final=len(self._held) >= HOLD_LIMIT))
+            out.extend(self._finish(m) for m in self._guess.offer(msg))
         return out
 
     def flush(self) -> list[Message]:
         """Call at the end of the capture: release everything held."""
-        out = self._release(final=True) if self._held else []
+        out = [self._finish(m) for m in self._guess.flush()]
         for fid, (name, idx) in sorted(self.families.learned.items()):
             self.summary.families[f"{fid:#x}"] = {"name": name, "source": "nlctrl" if idx >= 0 else "fixed"}
         for fid, name in self.families.given.items():
             self.summary.families[f"{fid:#x}"] = {"name": name, "source": "option"}
         for fid, name in self.families.assumed.items():
             self.summary.families[f"{fid:#x}"] = {"name": name, "source": "assumed"}
-            self.summary.notes.append(
-                f"generic netlink id {fid:#x} was assumed to be {name}: the capture has no NEWFAMILY "
-                f"naming it and its messages decode cleanly as {name} (use --family {name}={fid:#x} to say so)")
-        for fid in sorted(self._refused):
-            self.summary.notes.append(f"generic netlink id {fid:#x} is not named in the capture and does not "
-                                      "look like nl80211; its messages are shown undecoded")
+        self.summary.notes.extend(self._guess.notes())
         self.summary.notes.extend(self.families.conflicts)
         radio = sum(n for k, n in self.summary.skipped.items() if k.startswith(("link type 127", "link type 105")))
         if radio:
@@ -215,7 +143,7 @@ class Decoder:
         if t < 16:
             msg.type_name = nl_enums.NLMSG_TYPES.get(t, f"{t:#x}")
             if t == NLMSG_ERROR:
-                self._decode_error(msg)
+                decode_error(msg)
             return
         if msg.protocol == "generic":
             msg.family_id = t
@@ -233,91 +161,9 @@ class Decoder:
         else:
             msg.type_name = f"{t:#x}"
 
-    def _decode_error(self, msg: Message) -> None:
-        raw, order = msg.raw, msg.order
-        if len(raw) < 20:
-            msg.problem = f"NLMSG_ERROR of {len(raw)} bytes has no errno"
-            return
-        (err,) = struct.unpack_from(order + "i", raw, 16)
-        e = NetlinkError(err, errno_name(err))
-        msg.error = e
-        if len(raw) < 36:
-            if err != 0:
-                msg.notes.append("error carries no echoed request header")
-            return
-        elen, etype, eflags, eseq, epid = struct.unpack_from(order + "IHHII", raw, 20)
-        e.echo_type, e.echo_flags, e.echo_seq, e.echo_pid = etype, eflags, eseq, epid
-        if not msg.flags & NLM_F_CAPPED and elen >= 20 and len(raw) >= 37 and etype >= 16:
-            e.echo_cmd = raw[36]  # the echoed request's genl command
-        ext_start = 20 + (16 if msg.flags & NLM_F_CAPPED else max(16, (elen + 3) & ~3))
-        if msg.flags & NLM_F_ACK_TLVS and ext_start < len(raw):
-            e.ext_attrs = flat_attrs(raw, ext_start, len(raw), _EXT_ACK, order)
-            for a in e.ext_attrs:
-                if a.name == "MSG":
-                    e.ext_msg = a.value
-                elif a.name == "OFFS":
-                    e.ext_offset = a.value
-
-    # -- families --------------------------------------------------------
-    def _family_id_of(self, msg: Message) -> int | None:
-        if msg.protocol != "generic":
-            return None
-        if msg.nl_type >= 16:
-            return msg.nl_type
-        if msg.error is not None and msg.error.echo_type is not None and msg.error.echo_type >= 16:
-            return msg.error.echo_type
-        return None
-
-    def _undecided(self, msg: Message) -> bool:
-        fid = self._family_id_of(msg)
-        if fid is None or self.families.known(fid) or fid in self._refused:
-            return False
-        if not self.assume:
-            return False
-        if msg.nl_type >= 16 and msg.problem is None:
-            score = nl80211_evidence(msg.raw, msg.order)
-            ev = self._evidence.setdefault(fid, [0, 0])
-            if score > 0:
-                ev[0] += 1
-            elif score < 0:
-                ev[1] += 1
-        return True
-
-    def _decidable(self) -> bool:
-        for fid, (good, bad) in self._evidence.items():
-            if not self.families.known(fid) and fid not in self._refused and (bad or good >= ASSUME_AFTER):
-                return True
-        return all(self.families.known(self._family_id_of(m) or 0) or self._family_id_of(m) is None
-                   for m in self._held)
-
-    def _decide(self, final: bool) -> None:
-        for fid, (good, bad) in list(self._evidence.items()):
-            if self.families.known(fid) or fid in self._refused:
-                continue
-            if bad:
-                self._refused.add(fid)
-            elif good >= ASSUME_AFTER or (final and good >= ASSUME_AT_END):
-                if self.families.family_for_name("nl80211") is None:
-                    self.families.assumed[fid] = "nl80211"
-                else:
-                    self._refused.add(fid)
-            elif final:
-                self._refused.add(fid)
-
-    def _release(self, final: bool) -> list[Message]:
-        self._decide(final)
-        out = []
-        while self._held:
-            msg = self._held[0]
-            fid = self._family_id_of(msg)
-            if fid is not None and not self.families.known(fid) and fid not in self._refused and not final:
-                break
-            out.append(self._finish(self._held.pop(0)))
-        return out
-
     # -- family payloads ---------------------------------------------------------
     def _finish(self, msg: Message) -> Message:
-        fid = self._family_id_of(msg)
+        fid = family_id_of(msg)
         if fid is not None and fid != GENL_ID_CTRL:
             name, source = self.families.lookup(fid)
             if source == "nlctrl" and self.families.learned[fid][1] > msg.index:
@@ -360,11 +206,9 @@ class Decoder:
             msg.cmd_name = names.get(cmd, f"UNKNOWN_{cmd}")
 
     def _decode_nl80211(self, msg: Message) -> None:
-        raw = msg.raw
-        if msg.role == "request" and len(raw) > 16 and raw.count(0, 16) == len(raw) - 16:
+        if cleared_by_kernel(msg):
             msg.cmd_name = "UNSPEC"
-            msg.notes.append("payload cleared by the kernel before the capture copied it "
-                             "(nl80211 wipes key-carrying requests such as NEW_KEY; an iwmon race)")
+            msg.notes.append(CLEARED_NOTE)
             self.summary.cleared += 1
             return
         self._memoized(msg, "nl80211", _decode_nl80211_attrs)
@@ -402,13 +246,3 @@ def _decode_ctrl(msg: Message) -> None:
 
 def _decode_rtnl(msg: Message) -> None:
     decode_rtnl(msg, msg.raw, 16, len(msg.raw))
-
-
-def describe_errno(value: int) -> str:
-    """'-52 EBADE (Invalid exchange)' style text for an NLMSG_ERROR errno."""
-    if value == 0:
-        return "0 (success)"
-    code = -value if value < 0 else value
-    if code > 4095:  # no kernel errno is this large (MAX_ERRNO); a corrupt message
-        return f"{value} (not an errno)"
-    return f"{value} {errno_name(value)} ({os.strerror(code)})"

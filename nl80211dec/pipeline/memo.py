@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from .netlink.message import Attr, Message
+from ..netlink.message import Attr, Message
 
 MEMO_ENTRIES = 2048  # distinct payloads kept at most
 MEMO_BYTES = 1 << 20  # payload bytes kept at most (the trees cost ~10-20x this)

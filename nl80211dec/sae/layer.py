@@ -1,4 +1,4 @@
-"""The 802.11 layer's entry point: decode what nl80211 attributes carry.
+"""The 802.11 and SAE layers' entry point: decode what nl80211 attributes carry.
 
 Called once per finished message, in capture order, so SAE context (group,
 token, H2E) flows from commits to the confirms and retries after them.
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import struct
 
+from ..dot11.eapol import decode_eapol
+from ..dot11.elements import ElementList
+from ..dot11.frames import ZERO_MAC, decode_frame
 from ..netlink.message import Attr, Message
-from ..sae.body import decode_sae
-from ..sae.context import SaeTracker
-from .eapol import decode_eapol
-from .elements import ElementList
-from .frames import ZERO_MAC, decode_frame
+from .body import SaeAuthDecoder, decode_sae
+from .context import SaeTracker
 
 EAPOL_COMMANDS = {"CONTROL_PORT_FRAME", "CONTROL_PORT_FRAME_TX_STATUS"}
 RXMGMT_FLAG_EXTERNAL_AUTH = 2
@@ -27,6 +27,7 @@ class Dot11Layer:
 
     def __init__(self) -> None:
         self.sae = SaeTracker()
+        self._auth_body = SaeAuthDecoder(self.sae)
         self._if_mac: dict[int, str] = {}
 
     def process(self, msg: Message) -> None:
@@ -54,7 +55,7 @@ class Dot11Layer:
         if msg.cmd_name in EAPOL_COMMANDS:
             attr.decoded = decode_eapol(attr.raw)
             return
-        frame = decode_frame(attr.raw, self.sae)
+        frame = decode_frame(attr.raw, self._auth_body)
         attr.decoded = frame
         flags = msg.value("RXMGMT_FLAGS")
         external = isinstance(flags, int) and flags & RXMGMT_FLAG_EXTERNAL_AUTH

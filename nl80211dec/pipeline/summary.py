@@ -1,0 +1,49 @@
+"""The account of one decoding pass: every record is decoded, malformed or skipped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Summary:
+    """Accounts for every record: records = decoded_records + malformed_records + skipped_records.
+
+    ``skipped`` names the reasons, for skipped records and for container
+    blocks that hold no packet (pcapng name resolution, statistics...).
+    """
+
+    records: int = 0
+    decoded_records: int = 0
+    skipped_records: int = 0
+    messages: int = 0
+    malformed: int = 0
+    malformed_records: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    cleared: int = 0
+    families: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    damage: str | None = None
+    damage_offset: int | None = None
+    air: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "summary",
+            "records": self.records,
+            "decoded_records": self.decoded_records,
+            "malformed_records": self.malformed_records,
+            "skipped_records": self.skipped_records,
+            "messages": self.messages,
+            "malformed": self.malformed,
+            "skipped": dict(self.skipped),
+            "duplicates": self.duplicates,
+            "cleared_by_kernel": self.cleared,
+            "families": self.families,
+            "notes": list(self.notes),
+            "damage": None if self.damage is None else {"error": self.damage, "offset": self.damage_offset},
+            **({"air": self.air} if self.air is not None else {}),
+        }
