@@ -34,7 +34,10 @@ _PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
 
 @dataclass(slots=True)
 class Record:
-    """One captured packet: its number (1-based, as tshark counts), time and bytes."""
+    """One captured packet: its number (1-based, as tshark counts), time and bytes.
+
+    ``line`` is the source line of a record rebuilt from a text log (None for a capture file).
+    """
 
     number: int
     timestamp: float
@@ -42,6 +45,7 @@ class Record:
     data: bytes
     orig_len: int
     offset: int
+    line: int | None = None
 
 
 Source = "str | os.PathLike[str] | bytes | bytearray | BinaryIO"

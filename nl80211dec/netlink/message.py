@@ -82,7 +82,7 @@ class Message:
     __slots__ = ("index", "record", "timestamp", "protocol", "family", "family_id", "family_source",
                  "nl_type", "type_name", "flags", "seq", "pid", "length", "role", "cmd", "cmd_name",
                  "version", "attrs", "error", "problem", "notes", "reply_to", "duplicate_of", "raw",
-                 "header_extra", "eapol", "order", "payloads", "attr_problems", "shared")
+                 "header_extra", "eapol", "order", "payloads", "attr_problems", "shared", "line")
 
     def __init__(self, index: int, record: int, timestamp: float, protocol: str, raw: bytes) -> None:
         self.index = index
@@ -115,6 +115,7 @@ class Message:
         self.payloads: list[Attr] | None = None  # frame/IE/SAE attributes, when the decoder collected them
         self.attr_problems: int | None = None  # malformed attributes, when the decoder counted them
         self.shared: Any = None  # the decode memo's entry when ``attrs`` is shared with an identical payload
+        self.line: int | None = None  # the text log line the message was rebuilt from (text inputs only)
 
     def __repr__(self) -> str:
         what = self.cmd_name or self.type_name

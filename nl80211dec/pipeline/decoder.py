@@ -88,6 +88,7 @@ class Decoder:
     # -- records -> messages --------------------------------------------------
     def _new(self, record: Record, protocol: str, raw: bytes) -> Message:
         msg = Message(self._index, record.number, record.timestamp, protocol, raw)
+        msg.line = record.line
         self._index += 1
         return msg
 

@@ -69,7 +69,7 @@ def _tail(msg: Message) -> dict[str, Any]:
     return d
 
 
-_OPTIONAL_INTS = ("family_id", "reply_to", "duplicate_of")  # integer keys written only when set
+_OPTIONAL_INTS = ("family_id", "reply_to", "duplicate_of", "line")  # integer keys written only when set
 
 
 def _rare(msg: Message) -> dict[str, Any]:
