@@ -48,8 +48,22 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
         lines.append(f"{_arrow(s.src, s.dst)}  {s.text}{mark}  #{s.index} +{(s.time - t0) * 1000:.1f}ms{div}")
     if a.steps_dropped:
         lines.append(f"... {a.steps_dropped} more steps not kept (bounded)")
-    lines.append(f"Verdict: {a.verdict} - {a.title}")
-    lines.append(f"  {a.explanation}")
+    ending = a.ending.kind if a.ending is not None else "open"
+    lines.append(f"Verdict: {a.verdict} - {a.title}  (stage: {a.stage}; ended: {ending}"
+                 + (f"; same exchange as attempt {a.linked}" if a.linked is not None else "") + ")")
+    for c in a.claims:
+        sure = "" if c.certainty == "certain" else f" [{c.certainty}]"
+        lines.append(f"  {c.text}{sure}")
+    if a.candidates:
+        lines.append("  What the capture cannot settle - possible causes:")
+        for cand in a.candidates:
+            lines.append(f"    - [{cand.certainty}] {cand.cause} (supported by: {cand.support}; to tell: "
+                         f"{cand.tell_apart})")
+    for f in a.findings:
+        lines.append(f"  Finding ({f.id}): {f.text}" + (f" [{', '.join(f'#{i}' for i in f.refs[:6])}]" if f.refs
+                                                        else ""))
+    for s in a.logs[:20]:
+        lines.append(f"  log {s.source}:{s.line}: {s.text}")
     if a.advice:
         lines.append(f"  What to try: {a.advice}")
     if a.pmkid_check:

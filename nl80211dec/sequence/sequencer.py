@@ -1,26 +1,44 @@
-"""The sans-IO sequencer: decoded messages in, finished attempts out.
+"""The sans-IO sequencer: decoded messages (and log events) in, finished attempts out.
 
 Feed it :class:`~nl80211dec.netlink.message.Message` objects in capture
-order (:meth:`Sequencer.feed`); it returns the attempts that finished.  Call
-:meth:`Sequencer.finish` at the end of the stream for the rest.  It never
-reads a file or a clock.  How an attempt advances is the table in
-:mod:`.state`; what went wrong is the table in :mod:`.verdicts`; this module
-only routes events to attempts and records facts.
+order (:meth:`Sequencer.feed`) and, when logs are read too, their events in
+the same timeline (:meth:`Sequencer.feed_event`); it returns the attempts
+that finished.  Call :meth:`Sequencer.finish` at the end of the stream for
+the rest.  It never reads a file or a clock.  What the words mean is the
+tables of :mod:`.state`; what an attempt's ending means is the table of
+:mod:`.verdicts`; this module routes events to attempts, records facts and
+closes attempts.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any
 
 from ..netlink.message import Message
-from .attempt import Attempt, SaeFrame, Step
-from .events import ZERO, Event, classify
-from .state import INITIAL, advance, label
+from .attempt import Attempt, Ending, SaeFrame, Step
+from .events import IFTYPE_AP, ZERO, Event, classify
+from .state import (
+    CLOSE_AFTER_S,
+    CONNECTED,
+    ENDING_KINDS,
+    FLOWS,
+    OPENERS,
+    QUIET,
+    RANK,
+    RESYNC,
+    SILENCE_S,
+    STARTS,
+    ending_of,
+    stage_of,
+)
 from .verdicts import decide
 
-IFTYPE_AP = 3
-PENDING_LIMIT = 4096
+PENDING_LIMIT = 4096  # requests remembered for routing their answers
+MAX_AP_PEERS = 1024  # stations followed at once on the AP side; the oldest is closed beyond that
+MAX_BSS = 256  # scanned networks remembered
+RECENT = 64  # closed attempts kept for linking the two sides of an exchange
+SWEEP_S = 10.0  # how often (capture seconds) silent attempts are looked for
 
 
 class Sequencer:
@@ -29,209 +47,306 @@ class Sequencer:
     def __init__(self, air: Any = None) -> None:
         self.air = air  # an AirJoin: evidence from an over-the-air capture, or None
         self._sta: dict[int | None, Attempt] = {}
-        self._ap: dict[tuple[int | None, str], Attempt] = {}
+        self._ap: OrderedDict[tuple[int | None, str], Attempt] = OrderedDict()
         self._iftype: dict[int, int] = {}
         self._ifmac: dict[int, str] = {}
         self._requests: OrderedDict[int, Attempt] = OrderedDict()
-        self._scans: dict[int | None, dict] = {}
-        self._had_attempt: set[int | None] = set()
+        self._scans: dict[int | None, dict[str, Any]] = {}
+        self._bss: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._cleared: deque[tuple[int, float]] = deque(maxlen=8)
+        self._recent: deque[Attempt] = deque(maxlen=RECENT)
+        self._tried: set[int | None] = set()
         self._count = 0
+        self._sweep = 0.0
+        self.now_index = -1
+        self.now_time: float | None = None
         self.attempts_seen = 0
+        self.evicted = 0
 
     # -- public -----------------------------------------------------------------
     def feed(self, msg: Message) -> list[Attempt]:
+        self.now_index, self.now_time = msg.index, msg.timestamp
         done: list[Attempt] = []
-        for ev in classify(msg):
+        for ev in classify(msg, self._iftype):
             done.extend(self._event(ev))
+        if msg.timestamp - self._sweep >= SWEEP_S:
+            self._sweep = msg.timestamp
+            done.extend(self._close_silent())
         return done
 
+    def feed_event(self, ev: Event) -> list[Attempt]:
+        """Evidence from outside the capture (a log line), already placed on the capture's clock."""
+        if self.now_time is None or ev.time > self.now_time:
+            self.now_time = ev.time
+        return self._event(ev)
+
     def finish(self) -> list[Attempt]:
-        done = []
-        for ifindex in list(self._sta):
-            done.append(self._close(self._sta.pop(ifindex), "end of capture"))
-        for station in list(self._ap):
-            done.append(self._close(self._ap.pop(station), "end of capture"))
+        done = [self._close(a, "end of capture") for a in list(self._sta.values())]
+        self._sta.clear()
+        done.extend(self._close(a, "end of capture") for a in list(self._ap.values()))
+        self._ap.clear()
         for ifindex, scan in self._scans.items():
-            if ifindex not in self._had_attempt and scan["count"] >= 2 and scan["sae_bss"]:
-                a = self._new("scan-only", ifindex, scan["first"], scan["first_time"])
-                a.scan = scan
-                a.ssid = scan["sae_bss"].get("ssid")
-                a.ap = scan["sae_bss"].get("bssid")
-                a.end_index, a.end_time = scan["last"], scan["last_time"]
-                a.add_step(Step(scan["first"], scan["first_time"], "S", "K",
-                                f"{scan['count']} scans; SAE network {a.ssid!r} seen, never joined"))
-                done.append(self._close(a, "end of capture"))
+            if ifindex not in self._tried and scan["count"] >= 2 and scan["sae_bss"]:
+                done.append(self._never_tried(ifindex, scan))
         self._scans.clear()
         return sorted(done, key=lambda a: a.start_index)
 
     # -- routing -------------------------------------------------------------------
-    def _new(self, mode: str, ifindex: int | None, index: int, time: float) -> Attempt:
-        self._count += 1
-        self.attempts_seen += 1
-        a = Attempt(self._count, mode, ifindex, index, time, state=INITIAL[mode])
-        if ifindex is not None:
-            a.station = self._ifmac.get(ifindex)
-        if mode != "scan-only":
-            self._had_attempt.add(ifindex)
-        return a
-
-    def _close(self, a: Attempt, why: str) -> Attempt:
-        a.closed_by = why
-        if a.end_index is None and a.steps:
-            a.end_index, a.end_time = a.steps[-1].index, a.steps[-1].time
-        if self.air is not None and a.mode not in ("ap", "scan-only"):
-            a.air = self.air.facts([f.index for f in a.sae if f.direction == "tx"], a.ap, a.station,
-                                   a.start_time, a.end_time or a.start_time)
-        decide(a)
-        for idx in [i for i, att in self._requests.items() if att is a]:
-            del self._requests[idx]
-        return a
-
-    def _is_ap(self, ifindex: int | None) -> bool:
-        return ifindex is not None and self._iftype.get(ifindex) == IFTYPE_AP
-
     def _event(self, ev: Event) -> list[Attempt]:
-        k = ev.kind
-        done: list[Attempt] = []
-        if k == "IFTYPE":
+        w = ev.word
+        if w == "IFTYPE":
             if ev.ifindex is not None:
-                self._iftype[ev.ifindex] = ev.info["iftype"]
-                if ev.info.get("mac"):
-                    self._ifmac[ev.ifindex] = ev.info["mac"]
-            return done
-        if k in ("SCAN", "SCAN_BSS"):
+                self._iftype[ev.ifindex] = ev.status or 0
+                if ev.sta:
+                    self._ifmac[ev.ifindex] = ev.sta
+            return []
+        if w in ("SCAN", "SCAN_BSS"):
             self._note_scan(ev)
-            return done
-        if k == "ANSWER":
-            a = self._requests.pop(ev.info.get("reply_to"), None) if ev.info.get("reply_to") is not None else None
+            return []
+        if w == "CLEARED_REQ":
+            self._cleared.append((ev.index, ev.time))
+            return []
+        if w == "ANSWER":
+            a = self._requests.pop(ev.reply_to, None) if ev.reply_to is not None else None
             if a is not None:
                 self._apply(a, ev)
-            return done
-        if k in ("AUTH_TX", "AUTH_RX", "TX_STATUS") and (
-                self._is_ap(ev.ifindex) or (k == "AUTH_TX" and ev.info.get("from_ap")
-                                            and ev.info.get("bssid") not in (None, ZERO))):
-            if ev.ifindex is not None and ev.ifindex not in self._iftype and k == "AUTH_TX":
+            return []
+        owner = ev.owner
+        if owner is None and ev.ifindex is not None and ev.ifindex in self._iftype:
+            owner = "ap" if self._iftype[ev.ifindex] == IFTYPE_AP else "sta"
+        if owner == "ap":
+            if ev.ifindex is not None and ev.ifindex not in self._iftype:
                 self._iftype[ev.ifindex] = IFTYPE_AP  # transmitting as the BSSID: this is the AP side
             return self._ap_event(ev)
-        if self._is_ap(ev.ifindex) and k in ("EAPOL", "AUTHORIZED"):
-            return self._ap_event(ev)
-        if self._is_ap(ev.ifindex):
-            return done
-        if k == "EAPOL" and ev.ifindex is None:
-            # EAPoL from the PAE socket carries no interface: it belongs to the
-            # station attempt that is past authentication, if there is one
-            waiting = [a for a in self._sta.values() if a.state not in INITIAL.values()]
-            if len(waiting) == 1:
-                ev.ifindex = waiting[0].ifindex
+        return self._sta_event(ev)
+
+    def _sta_event(self, ev: Event) -> list[Attempt]:
+        done: list[Attempt] = []
+        if ev.ifindex is None:
+            if ev.source is None and ev.word != "EAPOL":
+                return done
+            # EAPoL from the PAE socket, or a log line, names no interface: it belongs to
+            # the one station attempt open, if there is exactly one
+            if len(self._sta) == 1:
+                ev.ifindex = next(iter(self._sta))
         cur = self._sta.get(ev.ifindex)
-        start_mode = self._starts(cur, ev)
-        if start_mode is not None:
+        w = ev.word
+        opens = w in OPENERS and (cur is None or STARTS[w](cur, ev))
+        resync = cur is None and w in RESYNC and not (w == "EAPOL" and ev.eapol not in ("1", "2", "3", "4"))
+        if opens or resync:
             if cur is not None:
                 done.append(self._close(self._sta.pop(ev.ifindex), "a new attempt started"))
-            cur = self._sta[ev.ifindex] = self._new(start_mode, ev.ifindex, ev.index, ev.time)
+            mode = ev.mode or ("fullmac" if w == "CONNECT_RESULT" else "softmac-sae")
+            if cur is not None and w not in ("CONNECT_REQ", "EXT_AUTH_START", "STA_OPEN_AUTH"):
+                mode = cur.mode  # the supplicant's next try goes the same way as the one before
+            cur = self._sta[ev.ifindex] = self._open(mode, ev)
+            if w != "CONNECT_REQ":
+                self._claim_cleared(cur, ev)
         if cur is None:
             return done
         self._apply(cur, ev)
-        if k == "DISCONNECT":
+        if w == "DISCONNECT":
             done.append(self._close(self._sta.pop(ev.ifindex), "disconnect"))
         return done
 
-    def _starts(self, cur: Attempt | None, ev: Event) -> str | None:
-        """Does this event open a new station attempt, and in which mode?"""
-        k = ev.kind
-        if k == "CONNECT_REQ":
-            if ev.info.get("external_auth"):
-                return "external-auth"
-            return "fullmac"
-        if k == "AUTH_REQ":
-            sae = ev.info.get("sae")
-            mode = "softmac-sae" if ev.info.get("auth_type") == 4 else "softmac-open"
-            if cur is None or cur.mode not in ("softmac-sae", "softmac-open") or cur.mode != mode:
-                return mode
-            if sae is not None and sae.seq == 1 and (
-                    cur.sae_where("tx", "confirm") or cur.sae_where("rx", "confirm")
-                    or cur.state not in ("sae_requested", "commit_sent", "commit_exchanged")):
-                return mode  # a fresh exchange after the previous one ended
-            if mode == "softmac-open" and cur.state != "auth_sent":
-                return mode
-            return None
-        if k == "EXT_AUTH_START" and (cur is None or cur.mode != "external-auth"):
-            return "external-auth"
-        return None
+    def _ap_event(self, ev: Event) -> list[Attempt]:
+        peer = ev.sta or "?"
+        key = (ev.ifindex, peer)
+        cur = self._ap.get(key)
+        done: list[Attempt] = []
+        w = ev.word
+        opens = w in ("STA_COMMIT", "STA_OPEN_AUTH") and (cur is None or cur.fresh_commit(ev)
+                                                          or w == "STA_OPEN_AUTH")
+        if opens or (cur is None and w in RESYNC):
+            if cur is not None:
+                done.append(self._close(self._ap.pop(key), "a new attempt started"))
+            cur = self._ap[key] = self._open("ap", ev)
+            cur.station = peer
+            cur.ap = (self._ifmac.get(ev.ifindex) if ev.ifindex is not None else None) or ev.ap
+            if len(self._ap) > MAX_AP_PEERS:
+                self.evicted += 1
+                done.append(self._close(self._ap.popitem(last=False)[1], "evicted"))
+        if cur is None:
+            return done
+        self._ap.move_to_end(key)
+        self._apply(cur, ev)
+        if w == "DEAUTH":
+            done.append(self._close(self._ap.pop(key), "deauthentication"))
+        return done
+
+    def _open(self, mode: str, ev: Event) -> Attempt:
+        self._count += 1
+        self.attempts_seen += 1
+        a = Attempt(self._count, mode, ev.ifindex, ev.index, ev.time)
+        if mode != "ap":
+            a.station = self._ifmac.get(ev.ifindex) if ev.ifindex is not None else None
+            self._tried.add(ev.ifindex)
+        return a
+
+    def _claim_cleared(self, a: Attempt, ev: Event) -> None:
+        """An attempt opened by later evidence: was the request that began it cleared by the kernel?"""
+        a.cleared_before = [i for i, t in self._cleared if ev.time - t <= 2.0 and i < ev.index]
+        a.pmksa_known = False
 
     def _note_scan(self, ev: Event) -> None:
         s = self._scans.setdefault(ev.ifindex, {"count": 0, "first": ev.index, "first_time": ev.time,
                                                 "sae_bss": None, "last": ev.index, "last_time": ev.time})
         s["last"], s["last_time"] = ev.index, ev.time
-        if ev.kind == "SCAN":
+        if ev.word == "SCAN":
             s["count"] += 1
-        elif ev.info.get("sae") and s["sae_bss"] is None:
-            s["sae_bss"] = dict(ev.info, index=ev.index)
+            return
+        bss = ev.bss or {}
+        if bss.get("bssid"):
+            self._bss[bss["bssid"]] = (ev.index, bss)
+            self._bss.move_to_end(bss["bssid"])
+            if len(self._bss) > MAX_BSS:
+                self._bss.popitem(last=False)
+        if bss.get("sae") and s["sae_bss"] is None:
+            s["sae_bss"] = dict(bss, index=ev.index)
 
-    def _ap_event(self, ev: Event) -> list[Attempt]:
-        peer = ev.peer or "?"
-        key = (ev.ifindex, peer)
-        a = self._ap.get(key)
+    def _never_tried(self, ifindex: int | None, scan: dict[str, Any]) -> Attempt:
+        first = Event("SCAN", scan["first"], scan["first_time"], ifindex)
+        a = self._open("scan-only", first)
+        self._tried.discard(ifindex)
+        a.scan = scan
+        a.ssid = scan["sae_bss"].get("ssid")
+        a.ap = scan["sae_bss"].get("bssid")
+        a.rank, a.rank_index = RANK["scan"], scan["sae_bss"]["index"]
+        a.add_step(Step(scan["first"], scan["first_time"], "S", "K",
+                        f"{scan['count']} scans; SAE network {a.ssid!r} seen, never joined", word="SCAN"))
+        a.add_step(Step(scan["last"], scan["last_time"], "S", "K", "last scan", word="SCAN"))
+        return self._close(a, "end of capture")
+
+    # -- closing -------------------------------------------------------------------
+    def _close_silent(self) -> list[Attempt]:
+        now = self.now_time or 0.0
         done = []
-        sae = ev.info.get("sae")
-        starts = ev.kind == "AUTH_RX" and ev.info.get("frame") == "AUTH" and (
-            sae is None or (sae.seq == 1 and sae.status in (0, 126, 127)))
-        fresh = starts and a is not None and (
-            a.disconnect is not None or a.assoc_status is not None
-            or a.sae_where("tx", "confirm") or a.sae_where("rx", "confirm")
-            or (sae is None and a.state != "sae_requested"))
-        if a is None or fresh:
-            if a is not None:
-                done.append(self._close(self._ap.pop(key), "a new attempt started"))
-            if not starts:
-                return done  # the AP side starts with the station's first Authentication frame
-            a = self._ap[key] = self._new("ap", ev.ifindex, ev.index, ev.time)
-            a.station, a.ap = peer, self._ifmac.get(ev.ifindex) if ev.ifindex is not None else None
-            a.ap = a.ap or ev.info.get("da")
-        self._apply(a, ev)
-        if ev.info.get("frame") in ("DEAUTH", "DISASSOC"):
-            done.append(self._close(self._ap.pop(key), "deauthentication"))
+        for key, a in list(self._sta.items()):
+            if a.end_time is not None and now - a.end_time > CLOSE_AFTER_S:
+                done.append(self._close(self._sta.pop(key), "silence"))
+        for akey, a in list(self._ap.items()):
+            if a.end_time is not None and now - a.end_time > CLOSE_AFTER_S:
+                done.append(self._close(self._ap.pop(akey), "silence"))
         return done
+
+    def _close(self, a: Attempt, why: str) -> Attempt:
+        a.closed_by = why
+        if a.end_index is None and a.steps:
+            a.end_index, a.end_time = a.steps[-1].index, a.steps[-1].time
+        a.capture_end_time, a.capture_end_index = self.now_time, self.now_index
+        a.ending = self._ending(a, why)
+        if a.mode != "scan-only" and a.ap is not None and a.ap in self._bss:
+            index, bss = self._bss[a.ap]
+            a.scan = a.scan or {"sae_bss": dict(bss, index=index)}
+        if self.air is not None and a.mode not in ("ap", "scan-only"):
+            a.air = self.air.facts([f.index for f in a.sae if f.direction == "tx"], a.ap, a.station,
+                                   a.start_time, a.end_time or a.start_time)
+        self._link(a)
+        decide(a)
+        for idx in a.requests:
+            self._requests.pop(idx, None)
+        a.requests.clear()
+        self._recent.append(a)
+        return a
+
+    def _ending(self, a: Attempt, why: str) -> Ending:
+        if a.rank >= CONNECTED:
+            d = a.disconnect
+            if d is not None:
+                return Ending("disconnect", d["index"], d["word"], d.get("reason"),
+                              "by the AP" if d.get("by_ap") else "locally" if d.get("local") else "")
+            return Ending("connected", a.authorized_index or a.rank_index)
+        if a.ended is not None:
+            return a.ended
+        end = a.end_time if a.end_time is not None else a.start_time
+        if why == "a new attempt started":
+            return Ending("new-attempt", self.now_index)
+        if why == "evicted":
+            return Ending("evicted", None, detail=f"more than {MAX_AP_PEERS} stations followed at once")
+        if self.now_time is not None and (self.now_time - end >= SILENCE_S or why == "silence"):
+            return Ending("silence", a.end_index, detail=f"{self.now_time - end:.1f} s")
+        return Ending("capture-end", a.end_index, detail=f"{(self.now_time or end) - end:.1f} s")
+
+    def _link(self, a: Attempt) -> None:
+        """Tie the station's and the AP's views of the same exchange (same pair, overlapping time)."""
+        if a.linked is not None or a.station is None or a.ap is None or a.mode == "scan-only":
+            return
+        start, end = a.start_time - 0.5, (a.end_time or a.start_time) + 0.5
+        others = list(self._sta.values()) if a.mode == "ap" else list(self._ap.values())
+        others += [o for o in self._recent if (o.mode == "ap") != (a.mode == "ap")]
+        for o in others:
+            if o.linked is None and o.station == a.station and o.ap == a.ap and o is not a \
+                    and o.start_time <= end and (o.end_time or o.start_time) >= start:
+                a.linked, o.linked = o.number, a.number
+                return
 
     # -- facts --------------------------------------------------------------------
     def _apply(self, a: Attempt, ev: Event) -> None:
-        word = label(ev)
-        info = ev.info
-        _record_facts(a, ev, word)
-        nxt = advance(a.mode, a.state, word)
-        if nxt is None and ev.index == a.start_index:
-            nxt = a.state  # the request that opened the attempt is its starting point
-        if nxt is None:
-            if a.divergence is None:
-                a.divergence = (ev.index, word, a.state)
-        else:
-            a.state = nxt
-        if ev.kind in ("CONNECT_REQ", "EXT_AUTH_REPORT", "AUTH_REQ", "ASSOC_REQ", "AUTH_TX"):
+        w = ev.word
+        if ev.source is not None:  # a log line: evidence beside the capture's, it does not drive the machine
+            a.logs.append(Step(ev.index, ev.time, "S", "K", ev.text or w, word=w, status=ev.status,
+                               source=ev.source, line=ev.line))
+            return
+        a.words[w] += 1
+        a.first.setdefault(w, ev.index)
+        a.last[w] = ev.index
+        st = stage_of(ev)
+        if st is not None and RANK[st] >= a.rank:
+            if RANK[st] > a.rank:
+                self._gaps(a, ev, st)
+                a.rank, a.rank_index = RANK[st], ev.index
+            a.ended = None
+            a.progress_index, a.progress_time = ev.index, ev.time
+        kind = ending_of(ev)
+        if kind is not None and (a.ended is None or ENDING_KINDS.index(kind) < ENDING_KINDS.index(a.ended.kind)):
+            a.ended = Ending(kind, ev.index, w, ev.status if ev.status is not None else ev.errno or ev.reason)
+        _record(a, ev, self._ifmac)
+        if w in ("CONNECT_REQ", "EXT_AUTH_REPORT", "STA_OPEN_AUTH", "ASSOC_REQ", "STA_COMMIT", "STA_CONFIRM",
+                 "DEAUTH_REQ", "STA_REJECT") and ev.owner != "ap":
             self._requests[ev.index] = a
+            if len(a.requests) < 64:  # beyond that the global table's bound forgets them
+                a.requests.append(ev.index)
             if len(self._requests) > PENDING_LIMIT:
                 self._requests.popitem(last=False)
-        if ev.kind == "CONNECT_REQ" and info.get("bssid"):
-            a.ap = info["bssid"]
+
+    def _gaps(self, a: Attempt, ev: Event, stage: str) -> None:
+        """Evidence of a later stage: which words the mode's flow expects before it and the attempt lacks."""
+        flow = FLOWS.get(a.mode, ())
+        if ev.word not in flow:
+            return
+        for expected in flow[:flow.index(ev.word)]:
+            if not a.saw(expected) and expected not in [g for g, _ in a.gaps] and _expected_in(a, expected):
+                a.gaps.append((expected, ev.index))
+
+
+def _expected_in(a: Attempt, word: str) -> bool:
+    """Flows have optional words: an attempt with a cached PMKSA has no SAE, a softmac one no CONNECT."""
+    if a.mode == "external-auth" and word in ("EXT_AUTH_START", "STA_COMMIT", "AP_COMMIT", "STA_CONFIRM",
+                                              "AP_CONFIRM", "EXT_AUTH_REPORT"):
+        return a.saw("EXT_AUTH_START") or a.saw("STA_COMMIT")
+    return True
+
+
+_LANES = {"CONNECT_REQ": ("S", "K"), "EXT_AUTH_START": ("K", "S"), "EXT_AUTH_ABORT": ("K", "S"),
+          "EXT_AUTH_REPORT": ("S", "K"), "ANSWER": ("K", "S"), "TX_STATUS": ("K", "S"),
+          "CONNECT_RESULT": ("K", "S"), "AUTHORIZED": ("K", "S"), "AUTH_TIMEOUT": ("K", "S"),
+          "ASSOC_TIMEOUT": ("K", "S"), "DISCONNECT": ("K", "S"), "DEAUTH_REQ": ("S", "K"),
+          "STA_COMMIT": ("S", "A"), "STA_CONFIRM": ("S", "A"), "STA_REJECT": ("S", "A"),
+          "STA_OPEN_AUTH": ("S", "A"), "ASSOC_REQ": ("S", "A"), "AP_COMMIT": ("A", "S"), "AP_CONFIRM": ("A", "S"),
+          "AP_REJECT": ("A", "S"), "AP_OPEN_AUTH": ("A", "S"), "ASSOC_RESP": ("A", "S")}
 
 
 def _lanes(a: Attempt, ev: Event) -> tuple[str, str]:
-    """Arrow direction on the ladder, seen from the attempt's owner."""
-    if a.mode == "ap":
-        return ("S", "A") if ev.kind in ("AUTH_RX",) or (ev.kind == "EAPOL" and not ev.info["outgoing"]) \
-            else ("A", "S")
-    table = {"CONNECT_REQ": ("S", "K"), "EXT_AUTH_START": ("K", "S"), "EXT_AUTH_ABORT": ("K", "S"),
-             "EXT_AUTH_REPORT": ("S", "K"), "ANSWER": ("K", "S"), "AUTH_TX": ("S", "A"), "AUTH_REQ": ("S", "A"),
-             "AUTH_RX": ("A", "S"), "TX_STATUS": ("K", "S"), "ASSOC_REQ": ("S", "A"), "ASSOC_RX": ("A", "S"),
-             "CONNECT_EVENT": ("K", "S"), "AUTHORIZED": ("K", "S"), "AUTH_TIMEOUT": ("K", "S"),
-             "ASSOC_TIMEOUT": ("K", "S")}
-    if ev.kind == "EAPOL":
-        return ("S", "A") if ev.info["outgoing"] else ("A", "S")
-    if ev.kind == "DISCONNECT":
-        return ("S", "K") if ev.info.get("local") else ("K", "S")
-    return table.get(ev.kind, ("K", "S"))
+    if ev.word == "EAPOL":
+        return ("A", "S") if ev.by_ap else ("S", "A")
+    if ev.word == "DEAUTH":
+        return ("A", "S") if ev.by_ap else ("S", "A")
+    if a.mode == "ap" and ev.word in ("TX_STATUS", "ANSWER", "AUTHORIZED"):
+        return ("K", "A")
+    return _LANES.get(ev.word, ("K", "S"))
 
 
-def _sae_text(sae) -> str:
+def _sae_text(sae: Any) -> str:
     if sae.message == "commit":
         return f"SAE commit group {sae.group}" + (" (H2E)" if sae.status == 126 else "") + \
             (" + token" if sae.token else "")
@@ -240,108 +355,101 @@ def _sae_text(sae) -> str:
     return f"SAE {'commit' if sae.seq == 1 else 'confirm'} rejected: {sae.status_name} ({sae.status})"
 
 
-def _record_facts(a: Attempt, ev: Event, word: str) -> None:
-    """Everything the verdict table may ask about, plus the ladder step."""
-    info, k = ev.info, ev.kind
+def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
+    """The facts the verdict table may ask about, and the ladder step."""
+    w = ev.word
     src, dst = _lanes(a, ev)
-    text, mark = word, ""
-    if k == "CONNECT_REQ":
-        a.ssid, a.freq = info.get("ssid"), info.get("freq")
-        a.auth_type, a.akm = info.get("auth_type"), info.get("akm")
-        a.pmkids = list(info.get("pmkids") or [])
-        a.pmkid_offered = bool(a.pmkids)
-        a.sae_password = bool(info.get("sae_password"))
-        extra = " with PMKID (PMKSA cache)" if a.pmkid_offered else ""
+    text, mark = w, ""
+    if ev.ap and ev.ap != ZERO and a.mode != "ap":
+        a.ap = a.ap or ev.ap
+    if a.mode != "ap" and a.station is None and ev.sta and ev.sta != ZERO:
+        a.station = ev.sta
+    if w == "CONNECT_REQ":
+        a.ssid, a.freq, a.auth_type, a.akm = ev.ssid, ev.freq, ev.auth_type, ev.akm
+        a.pmkids, a.pmkid_offered = list(ev.pmkids), bool(ev.pmkids)
+        a.sae_password, a.external_auth = ev.sae_password, ev.external_auth
+        a.ap = ev.ap or a.ap
         text = f"CONNECT {a.ssid!r} auth {a.auth_type or 'auto'}" + \
-            (", external auth supported" if info.get("external_auth") else "") + \
-            (", SAE in the driver (SAE_PASSWORD)" if a.sae_password else "") + extra
-    elif k == "EXT_AUTH_START":
+            (", external auth supported" if ev.external_auth else "") + \
+            (", SAE in the driver (SAE_PASSWORD)" if ev.sae_password else "") + \
+            (" with PMKID (PMKSA cache)" if ev.pmkids else "")
+    elif w == "EXT_AUTH_START":
         a.ext_start = ev.index if a.ext_start is None else a.ext_start
-        a.ap = a.ap or info.get("bssid")
-        a.ssid = a.ssid or info.get("ssid")
-        text = f"EXTERNAL_AUTH start (AKM {info.get('akm')})"
-    elif k == "EXT_AUTH_ABORT":
+        a.ssid = a.ssid or ev.ssid
+        a.akm, a.akm_raw = a.akm or ev.akm, ev.akm_raw
+        text = f"EXTERNAL_AUTH start (AKM {ev.akm})"
+    elif w == "EXT_AUTH_ABORT":
         a.ext_abort = ev.index
         text, mark = "EXTERNAL_AUTH abort", "!"
-    elif k == "EXT_AUTH_REPORT":
-        a.report_status, a.report_index = info.get("status"), ev.index
-        text = f"EXTERNAL_AUTH status {info.get('status')}"
-    elif k == "ANSWER":
-        errno = info["errno"]
-        if info["cmd"] == "EXTERNAL_AUTH":
-            a.report_errno, a.report_answer_index = errno, ev.index
-            a.report_ext_msg = info.get("ext_msg")
-        elif errno:
-            a.request_errors.append((info["cmd"], errno, ev.index))
-        text = f"{info['cmd']}: " + ("ACK" if errno == 0 else f"error {errno} {info['errno_name']}")
-        mark = "" if errno == 0 else "error"
-    elif k in ("AUTH_TX", "AUTH_RX", "AUTH_REQ"):
-        sae = info.get("sae")
-        if k == "AUTH_TX" and a.mode != "ap" and a.station is None:
-            a.station = info.get("sa")
-        if sae is not None:
-            direction = "rx" if k == "AUTH_RX" else "tx"
-            a.sae.append(SaeFrame(direction, sae.message if sae.message != "reject" else
-                                  ("commit" if sae.seq == 1 else "confirm"), sae.status, sae.group, ev.index,
-                                  ev.time, scalar=sae.scalar, raw=info.get("raw")))
-            text = _sae_text(sae)
-            if k == "AUTH_REQ":
-                a.ssid, a.freq = a.ssid or info.get("ssid"), a.freq or info.get("freq")
-                a.ap = a.ap or info.get("bssid")
-                a.auth_type = a.auth_type or info.get("auth_type_text")
-        elif k == "AUTH_REQ":
-            a.ssid, a.freq, a.ap = info.get("ssid"), info.get("freq"), info.get("bssid")
-            a.auth_type = info.get("auth_type_text")
-            text = f"AUTHENTICATE {a.auth_type}"
-        elif info.get("frame") in ("ASSOC_RESP", "REASSOC_RESP"):
-            a.assoc_status, a.assoc_index = info.get("status"), ev.index
-            text = f"Association response status {info.get('status')}"
-            mark = "" if info.get("status") == 0 else "!"
-        elif info.get("frame") in ("DEAUTH", "DISASSOC"):
-            a.disconnect = {"index": ev.index, "reason": info.get("reason"), "by_ap": k == "AUTH_TX",
-                            "local": k == "AUTH_TX"}
-            text = f"{'Deauthentication' if info['frame'] == 'DEAUTH' else 'Disassociation'} " + \
-                (f"reason {info['reason']}" if info.get("reason") else "(protected)")
+    elif w == "EXT_AUTH_REPORT":
+        a.report_status, a.report_index = ev.status, ev.index
+        text = f"EXTERNAL_AUTH status {ev.status}"
+    elif w == "ANSWER":
+        if ev.cmd == "EXTERNAL_AUTH":
+            a.report_errno, a.report_answer_index, a.report_ext_msg = ev.errno, ev.index, ev.text
+        elif ev.errno:
+            a.request_errors.append((ev.cmd or "?", ev.errno, ev.index))
+        text = f"{ev.cmd}: " + ("ACK" if not ev.errno else f"error {ev.errno}")
+        mark = "error" if ev.errno else ""
+    elif w in ("STA_COMMIT", "STA_CONFIRM", "STA_REJECT", "AP_COMMIT", "AP_CONFIRM", "AP_REJECT"):
+        sae = ev.sae
+        ours = w.startswith("AP_") == (a.mode == "ap")
+        message = sae.message if sae.message != "reject" else ("commit" if sae.seq == 1 else "confirm")
+        if sae.message not in ("commit", "confirm"):
+            message = "commit" if sae.seq == 1 else "confirm"
+        a.add_sae(SaeFrame("tx" if ours else "rx", message, sae.status, sae.group, ev.index, ev.time,
+                           scalar=sae.scalar, send_confirm=sae.send_confirm, token=sae.token is not None,
+                           raw=ev.raw if ours else None), w[:w.index("_")])
+        text = _sae_text(sae)
+        mark = "!" if w.endswith("REJECT") else ""
+        a.ssid, a.freq = a.ssid or ev.ssid, a.freq or ev.freq
+        a.auth_type = a.auth_type or ev.auth_type
+    elif w in ("STA_OPEN_AUTH", "AP_OPEN_AUTH"):
+        if w == "STA_OPEN_AUTH":
+            a.ssid, a.freq, a.auth_type = a.ssid or ev.ssid, a.freq or ev.freq, a.auth_type or ev.auth_type
+            text = f"Authentication {ev.auth_type or 'Open System'}"
         else:
-            text = f"Authentication {info.get('algorithm')} status {info.get('status')}"
-    elif k == "TX_STATUS":
-        acked = bool(info.get("ack"))
-        raw = info.get("raw")
-        # brcmfmac gives every frame cookie 0 and may report before the cookie
-        # reply: match the status to the oldest unreported frame with the same bytes
-        for f in a.sae:
-            if f.direction == "tx" and f.acked is None and (raw is None or f.raw == raw):
-                f.acked = acked
+            text = f"Authentication response status {ev.status}"
+            mark = "!" if ev.status else ""
+    elif w == "TX_STATUS":
+        for f in a.sae:  # brcmfmac gives every frame cookie 0: match the oldest unreported frame with these bytes
+            if f.direction == "tx" and f.acked is None and (ev.raw is None or f.raw == ev.raw):
+                f.acked, f.raw = bool(ev.ack), None
                 break
-        text, mark = "TX status", "ACK" if acked else "no ACK"
-    elif k == "ASSOC_REQ":
-        a.pmkids = a.pmkids or list(info.get("pmkids") or [])
-        a.pmkid_offered = a.pmkid_offered or bool(info.get("pmkids"))
-        text = "Association request" + (" with PMKID" if info.get("pmkids") else "")
-    elif k == "ASSOC_RX":
-        a.assoc_status, a.assoc_index = info.get("status"), ev.index
-        text = f"Association response status {info.get('status')}"
-        mark = "" if info.get("status") == 0 else "!"
-    elif k == "CONNECT_EVENT":
-        a.connect_status, a.connect_index = info.get("status"), ev.index
-        text = f"CONNECT event status {info.get('status')}" + (" (timed out)" if info.get("timed_out") else "")
-        mark = "" if info.get("status") == 0 else "!"
-    elif k in ("AUTH_TIMEOUT", "ASSOC_TIMEOUT"):
-        a.timeout = (k, ev.index)
-        text, mark = ("authentication" if k == "AUTH_TIMEOUT" else "association") + " timed out", "!"
-    elif k == "EAPOL":
-        msg = info["message"]
-        a.eapol.setdefault(msg, ev.index)
-        if info.get("pmkid"):
-            a.eapol_pmkid = info["pmkid"]
-        text = f"EAPoL {msg}"
-    elif k == "AUTHORIZED":
+        text, mark = "TX status", "ACK" if ev.ack else "no ACK"
+    elif w == "ASSOC_REQ":
+        if ev.pmkids:
+            a.pmkids = a.pmkids or list(ev.pmkids)
+            a.pmkid_offered = True
+        text = "Association request" + (" with PMKID" if ev.pmkids else "")
+    elif w == "ASSOC_RESP":
+        a.assoc_status, a.assoc_index = ev.status, ev.index
+        text, mark = f"Association response status {ev.status}", "" if ev.status == 0 else "!"
+    elif w == "CONNECT_RESULT":
+        a.connect_status, a.connect_index = ev.status, ev.index
+        text = f"CONNECT event status {ev.status}" + (" (timed out)" if ev.timed_out else "")
+        mark = "" if ev.status == 0 else "!"
+        if ev.pmkids and not a.pmkids:
+            a.pmkids = list(ev.pmkids)
+    elif w in ("AUTH_TIMEOUT", "ASSOC_TIMEOUT"):
+        a.timeout = (w, ev.index)
+        text, mark = ("authentication" if w == "AUTH_TIMEOUT" else "association") + " timed out", "!"
+    elif w == "EAPOL":
+        label = f"4-way message {ev.eapol}" if ev.eapol in ("1", "2", "3", "4") else f"group message {ev.eapol[-1]}"
+        a.eapol.setdefault(label, ev.index)
+        a.eapol_counts[label] += 1
+        if ev.pmkid:
+            a.eapol_pmkid = ev.pmkid
+        text = f"EAPoL {label}"
+    elif w == "AUTHORIZED":
         a.authorized_index = ev.index
         text = "port authorized"
-    elif k == "DISCONNECT":
-        a.disconnect = {"index": ev.index, "reason": info.get("reason"), "by_ap": info.get("by_ap"),
-                        "local": info.get("local")}
-        text = ("DEAUTHENTICATE request" if info.get("local") else "DISCONNECT") + \
-            (f" reason {info.get('reason')}" if info.get("reason") else "")
-    a.add_step(Step(ev.index, ev.time, src, dst, text, mark))
+    elif w in ("DISCONNECT", "DEAUTH", "DEAUTH_REQ"):
+        a.disconnect = {"index": ev.index, "word": w, "reason": ev.reason, "reason_text": ev.text,
+                        "by_ap": bool(ev.by_ap), "local": w == "DEAUTH_REQ" or (w == "DEAUTH" and not ev.by_ap
+                                                                              and a.mode != "ap")}
+        what = {"DISCONNECT": "DISCONNECT", "DEAUTH": "Deauthentication", "DEAUTH_REQ": "DEAUTHENTICATE request"}[w]
+        text = what + (f" reason {ev.text or ev.reason}" if ev.reason is not None else "") + \
+            (" (by the AP)" if ev.by_ap and w == "DISCONNECT" else "")
+    a.add_step(Step(ev.index, ev.time, src, dst, text, mark, word=w, status=ev.status if w != "ANSWER" else ev.errno))
     a.end_index, a.end_time = ev.index, ev.time

@@ -1,160 +1,162 @@
-"""The flows a connection attempt is expected to follow, as tables.
+"""Everything that decides how an attempt advances, ends and is split, as tables.
 
-Everything that decides how an attempt advances lives here, in the style of
-h11's ``_state.py``: one table per mode, ``state -> {event label -> next
-state}``.  An event a state does not list is a *divergence* (the sequencer
-records the first one); labels in ``QUIET`` never advance or diverge.  This
-file does not know about netlink: labels come from :func:`label`.
+Rules of this file (in the spirit of h11's ``_state.py``): it does not know
+about netlink or log lines, only *words* (:mod:`.events` turns messages into
+words); it does not know whose attempt it is, because the words say who sent
+what (``STA_`` the station, ``AP_`` the access point); and code exists only
+for what a table cannot say, next to the table it serves.
 
-The external-auth table reads like the kernel's contract for FullMAC SAE
-offload (cfg80211_external_auth_request, nl80211.h "external authentication"):
-
-1. user space asks to CONNECT, saying it can do EXTERNAL_AUTH;
-2. the driver asks for SAE with an EXTERNAL_AUTH event (action START);
-3. user space sends commit and confirm with CMD_FRAME, the driver reports
-   each with FRAME_TX_STATUS and hands the AP's frames up as FRAME events;
-4. user space reports the outcome with an EXTERNAL_AUTH request + status;
-5. the driver associates and sends a CONNECT event; the 4-way handshake
-   follows over the control port.
+Theory of operation.  An attempt is a set of evidence, not a path: every word
+proves that the exchange reached some *stage* (:data:`STAGE_OF`), and the
+attempt's stage is the furthest one proven.  A capture that lost or zeroed a
+message (iwmon does) therefore cannot leave the machine stuck: the next
+evidence moves it on, and the gap is reported against :data:`FLOWS`, the
+order the kernel's external-auth contract and IEEE 802.11's SAE exchange
+expect.  An attempt *ends* with the highest-ranked ending word seen after its
+last progress (:data:`ENDINGS`), or, when none, with why it was closed (a new
+attempt, silence while the capture went on, the real end of the capture).
+:data:`STARTS` says which words open a new attempt.  Verdicts are read from
+(stage, ending, evidence) in :mod:`.verdicts`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from .events import Event
 
-# The good terminal state of the state machine (verdicts are decided from facts).
-DONE_OK = "authorized"
+if TYPE_CHECKING:
+    from .attempt import Attempt
 
-_FOURWAY = {
-    "associated": {"EAPOL_1": "4way_1", "AUTHORIZED": DONE_OK},
-    "4way_1": {"EAPOL_1": "4way_1", "EAPOL_2": "4way_2", "CONNECTED": "4way_1"},
-    "4way_2": {"EAPOL_3": "4way_3", "EAPOL_1": "4way_1"},
-    "4way_3": {"EAPOL_4": "4way_4", "EAPOL_3": "4way_3"},
-    "4way_4": {"AUTHORIZED": DONE_OK, "EAPOL_G1": "4way_4", "EAPOL_G2": "4way_4"},
-    DONE_OK: {"EAPOL_G1": DONE_OK, "EAPOL_G2": DONE_OK, "AUTHORIZED": DONE_OK},
+# -- stages --------------------------------------------------------------------
+
+STAGES = ("none", "scan", "connect", "commit", "commit-exchanged", "confirm", "confirmed", "associated",
+          "4way-1", "4way-2", "4way-3", "4way-4", "authorized")
+RANK = {s: i for i, s in enumerate(STAGES)}
+CONNECTED = RANK["4way-4"]  # message 4 exists only if message 3 verified: the keys match
+
+# SAE status codes that carry a commit (not a rejection): success, hash-to-element, SAE-PK.
+COMMIT_OK = (0, 126, 127)
+TOKEN_REQUIRED = 76  # anti-clogging token requested: the exchange goes on
+GROUP_REFUSED = 77  # finite cyclic group not supported: the station may try another
+
+
+def _assoc(ev: Event) -> str | None:
+    return "associated" if ev.status == 0 else None
+
+
+def _eapol(ev: Event) -> str | None:
+    return f"4way-{ev.eapol}" if ev.eapol in ("1", "2", "3", "4") else None
+
+
+# word -> the stage this evidence proves (None: proves nothing about progress)
+STAGE_OF: dict[str, Callable[[Event], str | None] | str] = {
+    "SCAN_BSS": "scan",
+    "CONNECT_REQ": "connect",
+    "EXT_AUTH_START": "connect",
+    "STA_COMMIT": "commit",
+    "AP_COMMIT": "commit-exchanged",
+    "STA_CONFIRM": "confirm",
+    "AP_CONFIRM": "confirmed",
+    "AP_REJECT": lambda ev: "confirm" if getattr(ev.sae, "seq", 1) == 2 else "commit",  # it answers our frame
+    "STA_OPEN_AUTH": "connect",
+    "AP_OPEN_AUTH": lambda ev: "confirmed" if ev.status == 0 else None,  # Open System + cached PMKSA
+    "ASSOC_REQ": "confirmed",  # a station asks to associate only once authenticated
+    "ASSOC_RESP": _assoc,
+    "CONNECT_RESULT": _assoc,
+    "EAPOL": _eapol,
+    "AUTHORIZED": "authorized",
 }
 
-_SAE = {  # shared by external auth (CMD_FRAME) and SoftMAC (CMD_AUTHENTICATE)
-    "sae_requested": {"COMMIT_TX": "commit_sent"},
-    "commit_sent": {"PEER_COMMIT": "commit_exchanged", "COMMIT_TX": "commit_sent",
-                    "PEER_ANTI_CLOGGING": "sae_requested", "PEER_UNSUPPORTED_GROUP": "sae_requested"},
-    "commit_exchanged": {"CONFIRM_TX": "confirm_sent", "PEER_COMMIT": "commit_exchanged",
-                         "COMMIT_TX": "commit_exchanged"},
-    "confirm_sent": {"PEER_CONFIRM": "confirmed", "CONFIRM_TX": "confirm_sent", "PEER_COMMIT": "confirm_sent"},
+
+def stage_of(ev: Event) -> str | None:
+    rule = STAGE_OF.get(ev.word)
+    if rule is None or isinstance(rule, str):
+        return rule
+    return rule(ev)
+
+
+# -- how an attempt ends -----------------------------------------------------------
+
+# Ending kinds, the stronger (more telling) first: when several follow the last
+# progress, the first in this list names the ending (an AP rejection explains
+# the driver's CONNECT failure after it, not the other way round).
+ENDING_KINDS = ("peer-rejected", "refused", "aborted", "local-give-up", "timeout", "disconnect")
+CLOSE_KINDS = ("new-attempt", "silence", "capture-end", "evicted")  # why an attempt was closed, when nothing ended it
+
+
+def _peer_rejected(ev: Event) -> bool:
+    return ev.status not in (None, 0)
+
+
+# word -> (ending kind, does this event end the attempt?)
+ENDINGS: dict[str, tuple[str, Callable[[Event], bool]]] = {
+    "AP_REJECT": ("peer-rejected", lambda ev: True),
+    "AP_OPEN_AUTH": ("peer-rejected", _peer_rejected),
+    "ASSOC_RESP": ("peer-rejected", _peer_rejected),
+    "ANSWER": ("refused", lambda ev: bool(ev.errno)),
+    "EXT_AUTH_ABORT": ("aborted", lambda ev: True),
+    "EXT_AUTH_REPORT": ("local-give-up", lambda ev: ev.status not in (None, 0)),
+    "DEAUTH_REQ": ("local-give-up", lambda ev: True),
+    "STA_REJECT": ("local-give-up", lambda ev: True),
+    "AUTH_TIMEOUT": ("timeout", lambda ev: True),
+    "ASSOC_TIMEOUT": ("timeout", lambda ev: True),
+    "CONNECT_RESULT": ("timeout", lambda ev: ev.status not in (None, 0) or bool(ev.timed_out)),
+    "DISCONNECT": ("disconnect", lambda ev: True),
+    "DEAUTH": ("disconnect", lambda ev: True),
 }
 
-TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
-    "external-auth": {
-        "connecting": {"EXT_AUTH_START": "sae_requested", "CONNECT_ACKED": "connecting"},
-        **_SAE,
-        "sae_requested": {**_SAE["sae_requested"], "EXT_AUTH_START": "sae_requested"},
-        "confirmed": {"REPORT_SUCCESS": "reported"},
-        "reported": {"REPORT_ACKED": "report_accepted"},
-        "report_accepted": {"CONNECTED": "associated", "EAPOL_1": "4way_1"},
-        **_FOURWAY,
-    },
-    "softmac-sae": {
-        "sae_requested": {"COMMIT_TX": "commit_sent"},
-        **{k: v for k, v in _SAE.items() if k != "sae_requested"},
-        # iwmon can lose the ASSOCIATE request (the kernel clears it before the
-        # copy), so the response may follow the confirm directly
-        "confirmed": {"ASSOC_REQ": "associating", "ASSOC_OK": "assoc_ok"},
-        "associating": {"ASSOC_OK": "assoc_ok"},
-        "assoc_ok": {"CONNECTED": "associated", "EAPOL_1": "4way_1"},
-        **_FOURWAY,
-    },
-    "softmac-open": {
-        "auth_sent": {"AUTH_OK": "authenticated"},
-        "authenticated": {"ASSOC_REQ": "associating", "ASSOC_OK": "assoc_ok"},
-        "associating": {"ASSOC_OK": "assoc_ok"},
-        "assoc_ok": {"CONNECTED": "associated", "EAPOL_1": "4way_1"},
-        **_FOURWAY,
-    },
-    "fullmac": {  # the driver runs SAE itself (SAE_PASSWORD in CONNECT) or another auth
-        "connecting": {"CONNECTED": "associated", "CONNECT_ACKED": "connecting"},
-        **_FOURWAY,
-    },
-    "ap": {  # hostapd's view of one station
-        "sae_requested": {"PEER_COMMIT": "commit_received", "COMMIT_TX": "sae_requested",
-                          "PEER_CONFIRM": "sae_requested", "AUTH_OK": "open_auth"},
-        "open_auth": {"AUTH_OPEN_TX": "authenticated"},
-        "authenticated": {"ASSOC_OK": "confirmed"},
-        "commit_received": {"COMMIT_TX": "commit_exchanged", "PEER_COMMIT": "commit_received"},
-        "commit_exchanged": {"PEER_CONFIRM": "confirm_received", "PEER_COMMIT": "commit_exchanged",
-                             "COMMIT_TX": "commit_exchanged"},
-        "confirm_received": {"CONFIRM_TX": "confirmed"},
-        "confirmed": {"EAPOL_1": "4way_1", "AUTHORIZED": DONE_OK, "ASSOC_OK": "confirmed"},
-        **_FOURWAY,
-    },
+
+def ending_of(ev: Event) -> str | None:
+    rule = ENDINGS.get(ev.word)
+    return rule[0] if rule is not None and rule[1](ev) else None
+
+
+# Nothing about an attempt for this long while the capture goes on is silence, not "the capture ends".
+SILENCE_S = 5.0
+# An attempt silent this long is closed while the stream goes on (live use, bounded memory).
+CLOSE_AFTER_S = 120.0
+
+# -- the expected flows (what a complete attempt shows, in order) -----------------
+#
+# Used to name what a capture lost: evidence of a later stage without the
+# words before it.  External auth follows the kernel's contract
+# (cfg80211_external_auth_request, nl80211.h "external authentication"):
+# CONNECT with EXTERNAL_AUTH_SUPPORT, the driver's EXTERNAL_AUTH start, commit
+# and confirm through CMD_FRAME with FRAME_TX_STATUS, the status report, then
+# the CONNECT event and the 4-way handshake.  SoftMAC SAE follows IEEE
+# 802.11-2020 12.4.8 through CMD_AUTHENTICATE and CMD_ASSOCIATE.
+FLOWS: dict[str, tuple[str, ...]] = {
+    "external-auth": ("CONNECT_REQ", "EXT_AUTH_START", "STA_COMMIT", "AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM",
+                      "EXT_AUTH_REPORT", "CONNECT_RESULT", "EAPOL"),
+    "softmac-sae": ("STA_COMMIT", "AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM", "ASSOC_REQ", "ASSOC_RESP", "EAPOL"),
+    "softmac-open": ("STA_OPEN_AUTH", "AP_OPEN_AUTH", "ASSOC_REQ", "ASSOC_RESP", "EAPOL"),
+    "fullmac": ("CONNECT_REQ", "CONNECT_RESULT", "EAPOL"),
+    "ap": ("STA_COMMIT", "AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM", "ASSOC_RESP", "EAPOL"),
 }
 
-INITIAL = {"external-auth": "connecting", "softmac-sae": "sae_requested", "softmac-open": "auth_sent",
-           "fullmac": "connecting", "ap": "sae_requested", "scan-only": "scanning"}
+# -- where attempts begin ----------------------------------------------------------
+#
+# word -> does it open a new attempt while ``cur`` is open?  The new attempt's
+# mode is the event's ``mode`` (the classifier knows the carrier: CONNECT,
+# CMD_AUTHENTICATE, CMD_FRAME).  A station-side word of :data:`OPENERS` or
+# :data:`RESYNC` with no attempt open always opens one: the request that began
+# it may be missing from the capture.
+STARTS: dict[str, Callable[[Attempt, Event], bool]] = {
+    "CONNECT_REQ": lambda cur, ev: True,
+    "EXT_AUTH_START": lambda cur, ev: cur.mode != "external-auth" or cur.tried_anything(),
+    "STA_OPEN_AUTH": lambda cur, ev: cur.mode != ev.mode or cur.rank > RANK["connect"] or cur.tried_anything(),
+    "STA_COMMIT": lambda cur, ev: cur.fresh_commit(ev),
+    # the AP answering again with no frame of ours in between: the capture lost our next try
+    "AP_COMMIT": lambda cur, ev: cur.answers_a_lost_frame(ev),
+    "AP_CONFIRM": lambda cur, ev: cur.answers_a_lost_frame(ev),
+    "AP_REJECT": lambda cur, ev: cur.answers_a_lost_frame(ev),
+}
+OPENERS = set(STARTS)
+# Evidence from the middle of an exchange that opens an attempt when none is open.
+RESYNC = {"AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM", "AP_REJECT", "AP_OPEN_AUTH", "ASSOC_REQ", "ASSOC_RESP",
+          "CONNECT_RESULT", "EAPOL", "AUTHORIZED", "EXT_AUTH_REPORT"}
 
-# Labels that never advance or diverge: they are recorded on the ladder only.
-QUIET = {"TX_ACKED", "TX_NOT_ACKED", "CONNECT_ACKED", "ASSOC_REQ_ACKED", "AUTH_ACKED", "FRAME_ACKED",
-         "SCAN", "SCAN_BSS", "IFTYPE", "EAPOL_G1", "EAPOL_G2", "REQUEST_ACKED"}
-
-
-def label(ev: Event) -> str:
-    """The table word for an event (its kind refined by content)."""
-    info = ev.info
-    k = ev.kind
-    if k in ("AUTH_TX", "AUTH_RX") and info.get("frame") in ("ASSOC_RESP", "REASSOC_RESP"):
-        return "ASSOC_OK" if info.get("status") == 0 else "ASSOC_REJECTED"
-    if k in ("AUTH_TX", "AUTH_RX") and info.get("frame") in ("DEAUTH", "DISASSOC"):
-        return "DISCONNECTED"
-    if k == "TX_STATUS" and info.get("frame") != "AUTH":
-        return "TX_ACKED" if info.get("ack") else "TX_NOT_ACKED"
-    if k in ("AUTH_TX", "AUTH_RX", "TX_STATUS") and info.get("frame") == "AUTH":
-        sae = info.get("sae")
-        if k == "TX_STATUS":
-            return "TX_ACKED" if info.get("ack") else "TX_NOT_ACKED"
-        if sae is None:
-            return ("AUTH_OPEN_TX" if k == "AUTH_TX" else
-                    "AUTH_OK" if info.get("status") == 0 else "AUTH_REJECTED")
-        if k == "AUTH_TX":
-            return "COMMIT_TX" if sae.seq == 1 else "CONFIRM_TX"
-        return _peer_sae(sae)
-    if k == "AUTH_REQ":
-        sae = info.get("sae")
-        if info.get("auth_type") == 4 and sae is not None:
-            return "COMMIT_TX" if sae.seq == 1 else "CONFIRM_TX"
-        return "AUTH_OPEN_TX"
-    if k == "ASSOC_RX":
-        return "ASSOC_OK" if info.get("status") == 0 else "ASSOC_REJECTED"
-    if k == "CONNECT_EVENT":
-        return "CONNECTED" if info.get("status") == 0 and not info.get("timed_out") else "CONNECT_FAILED"
-    if k == "EXT_AUTH_REPORT":
-        return "REPORT_SUCCESS" if info.get("status") == 0 else "REPORT_FAILURE"
-    if k == "ANSWER":
-        ok = info["errno"] == 0
-        if info["cmd"] == "EXTERNAL_AUTH":
-            return "REPORT_ACKED" if ok else "REPORT_ERROR"
-        return f"{info['cmd']}_ACKED".replace("AUTHENTICATE", "AUTH").replace("ASSOCIATE", "ASSOC_REQ") \
-            if ok else "REQUEST_ERROR"
-    if k == "EAPOL":
-        msg = info["message"]
-        if msg.startswith("4-way message "):
-            return f"EAPOL_{msg[-1]}"
-        return "EAPOL_G1" if msg.endswith("1") else "EAPOL_G2"
-    return k
-
-
-def _peer_sae(sae) -> str:
-    if sae.seq == 1:
-        if sae.status in (0, 126, 127):
-            return "PEER_COMMIT"
-        if sae.status == 76:
-            return "PEER_ANTI_CLOGGING"
-        if sae.status == 77:
-            return "PEER_UNSUPPORTED_GROUP"
-        return "PEER_REJECT"
-    return "PEER_CONFIRM" if sae.status == 0 else "PEER_REJECT"
-
-
-def advance(mode: str, state: str, word: str) -> str | None:
-    """Next state, the same state for quiet words, or None for a divergence."""
-    if word in QUIET:
-        return state
-    return TRANSITIONS.get(mode, {}).get(state, {}).get(word)
+# Words recorded on the ladder that never move an attempt on.
+QUIET = {"TX_STATUS", "ANSWER", "SCAN", "IFTYPE", "CLEARED_REQ"}

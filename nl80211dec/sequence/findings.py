@@ -1,0 +1,122 @@
+"""Findings: anomalies listed beside an attempt's verdict, never instead of it.
+
+:data:`FINDINGS` is a table of (id, test); a test returns the sentence and
+the messages it rests on, or None.  They hold for ``ok`` attempts too: a
+connection that needed three confirms, or a PMKID the firmware ignored,
+is worth knowing about even when it worked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .attempt import Attempt, Finding
+from .state import CONNECTED, SILENCE_S
+
+Test = Callable[[Attempt], "tuple[str, tuple[int, ...]] | None"]
+
+
+def _pmkid_mismatch(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    c = a.pmkid_check
+    if not c or c.get("match") is not False:
+        return None
+    where = a.eapol.get("4-way message 1") or a.assoc_index
+    return (f"the PMKID seen ({c['seen']}) differs from the one the SAE scalars give ({c['expected']})",
+            (where,) if where is not None else ())
+
+
+def _retransmission(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    tx = [f for f in a.sae if f.direction == "tx"]
+    confirms = [f for f in tx if f.message == "confirm"]
+    scalars = [f.scalar for f in tx if f.message == "commit" and f.scalar]
+    repeats = len(scalars) - len(set(scalars))
+    if len(confirms) > 1 or repeats:
+        parts = []
+        if repeats:
+            parts.append(f"the same commit {repeats + 1} times")
+        if len(confirms) > 1:
+            parts.append(f"its confirm {len(confirms)} times")
+        owner = "the AP" if a.mode == "ap" else "the station"
+        return (f"{owner} sent {' and '.join(parts)} (retransmissions)", tuple(f.index for f in tx))
+    return None
+
+
+def _not_acked(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    lost = [f.index for f in a.sae if f.direction == "tx" and f.acked is False]
+    if lost and any(f.acked for f in a.sae if f.direction == "tx"):
+        return (f"{len(lost)} SAE frame(s) sent were not acknowledged", tuple(lost))
+    return None
+
+
+def _status_16(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    if a.mode == "external-auth" and a.connect_status == 16 and a.connect_index is not None:
+        return ("the CONNECT event says 16 (AUTH_TIMEOUT), which brcmfmac reports for every failed join: the "
+                "steps before it tell what went wrong", (a.connect_index,))
+    return None
+
+
+def _pmksa_offered_sae_requested(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    if a.mode == "external-auth" and a.pmkid_offered and a.ext_start is not None:
+        connect = a.first.get("CONNECT_REQ")
+        return ("the CONNECT request offered a cached PMKID and the firmware still asked for SAE: it does not use "
+                "the host's PMKSA", tuple(i for i in (connect, a.ext_start) if i is not None))
+    return None
+
+
+def _akm_byte_order(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    if a.ext_start is None or a.akm_raw is None or a.akm is None:
+        return None
+    if a.akm_raw == bytes.fromhex("000fac08"):
+        return ("the EXTERNAL_AUTH AKM came in wire order (bytes 00 0f ac 08) instead of nl80211's host-order u32",
+                (a.ext_start,))
+    return None
+
+
+def _no_connect_event(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    if a.mode != "external-auth" or a.connect_index is not None or a.ext_start is None or a.rank >= CONNECTED:
+        return None
+    end = a.end_time if a.end_time is not None else a.start_time
+    waited = (a.capture_end_time or end) - end
+    if waited >= SILENCE_S:
+        return (f"no CONNECT event followed in the {waited:.1f} s the capture went on", (a.end_index or a.ext_start,))
+    return None
+
+
+def _eapol_before_connect(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    first = a.eapol.get("4-way message 1")
+    if first is not None and a.connect_index is not None and first < a.connect_index:
+        return ("EAPoL message 1 arrived before the CONNECT event (normal with brcmfmac)", (first, a.connect_index))
+    return None
+
+
+def _evidence_lost(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    if not a.gaps and not a.cleared_before:
+        return None
+    missing = ", ".join(sorted({w for w, _ in a.gaps}))
+    text = "the capture lost part of this attempt" + (f" (no {missing})" if missing else "")
+    if a.cleared_before:
+        text += f"; request #{a.cleared_before[-1]} was cleared by the kernel"
+    return text, tuple(i for _, i in a.gaps) + tuple(a.cleared_before[-1:])
+
+
+FINDINGS: list[tuple[str, Test]] = [
+    ("pmkid-mismatch", _pmkid_mismatch),
+    ("retransmission", _retransmission),
+    ("tx-not-acked", _not_acked),
+    ("status-16", _status_16),
+    ("pmksa-offered-sae-requested", _pmksa_offered_sae_requested),
+    ("akm-byte-order", _akm_byte_order),
+    ("no-connect-event", _no_connect_event),
+    ("eapol-before-connect", _eapol_before_connect),
+    ("evidence-lost", _evidence_lost),
+]
+FINDING_IDS = [i for i, _ in FINDINGS]
+
+
+def find(a: Attempt) -> list[Finding]:
+    out = []
+    for fid, test in FINDINGS:
+        hit = test(a)
+        if hit is not None:
+            out.append(Finding(fid, hit[0], hit[1]))
+    return out
