@@ -14,6 +14,7 @@ from nl80211dec.testing.scenarios import SCENARIOS, ExternalAuthScenario, build
 
 from .golden_util import CAPTURES, decoded
 
+
 def _attempts(msgs):
     seq = Sequencer()
     out = []

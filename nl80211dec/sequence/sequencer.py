@@ -24,7 +24,6 @@ from .state import (
     ENDING_KINDS,
     FLOWS,
     OPENERS,
-    QUIET,
     RANK,
     RESYNC,
     SILENCE_S,
