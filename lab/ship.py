@@ -31,7 +31,7 @@ def ground_truth(readme):
     if not os.path.exists(readme):
         return None
     t = open(readme).read()
-    m = re.search(r"^## Ground truth\n.*?(?=^## |\Z)", t, re.S | re.M)
+    m = re.search(r"^## Ground truth[^\n]*\n.*?(?=^## |\Z)", t, re.S | re.M)
     return m.group(0).rstrip() + "\n" if m else None
 
 
@@ -59,13 +59,16 @@ def main(src, dst):
     if os.path.exists(f"{src}/iwmon.txt"):
         with open(f"{src}/iwmon.txt", "rb") as i, gzip.GzipFile(f"{dst}/iwmon.txt.gz", "wb", 9, mtime=0) as g:
             shutil.copyfileobj(i, g)
-    gt = ground_truth(f"{dst}/README.md") or (
+    src_gt = ground_truth(f"{src}/README.md")
+    if src_gt and "not written yet" in src_gt:
+        src_gt = None
+    gt = ground_truth(f"{dst}/README.md") or src_gt or (
         "## Ground truth\n\n(not written yet: write it by hand from client.log, hostapd.log, fmac-kernel.log and "
         "air.pcap, attempt by attempt, and the same facts in truth.json, see ../TRUTH.md)\n")
     gen = clean(open(f"{src}/README.md").read()) if os.path.exists(f"{src}/README.md") else ""
     title, _, body = gen.partition("\n")
     # the fmac post-processing puts its own ground-truth placeholder first: drop it
-    body = re.sub(r"^\s*## Ground truth\n.*?(?=^## |\Z)", "", body, flags=re.S | re.M)
+    body = re.sub(r"^\s*## Ground truth[^\n]*\n.*?(?=^## |\Z)", "", body, flags=re.S | re.M)
     scen = os.path.basename(os.path.normpath(dst))
     shipped = sorted(f for f in os.listdir(dst) if f not in ("README.md",))
     L = [title or f"# Scenario `{scen}`", "", gt.rstrip(), "",

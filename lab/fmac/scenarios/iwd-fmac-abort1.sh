@@ -1,0 +1,1 @@
+CLIENT=iwd;  KNOBS="abort_after=1"; EXPECT=failure; WAIT_CONN=20

@@ -1,0 +1,1 @@
+CLIENT=iwd;  KNOBS="no_host_pmksa=1"; RECONNECT=1; EXPECT="reconnect: the firmware asks for SAE although CONNECT offers a PMKID"

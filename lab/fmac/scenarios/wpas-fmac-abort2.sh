@@ -1,0 +1,1 @@
+CLIENT=wpas; KNOBS="akm_swapped=1 abort_after=2"; EXPECT="failure (the abort races with the AP)"; WAIT_CONN=20
