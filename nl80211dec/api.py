@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
@@ -90,25 +91,42 @@ class Capture:
             self.summary.damage = str(reader.damage)
             self.summary.damage_offset = reader.damage.offset
 
-    def messages(self) -> Iterator[Message]:
-        """Decode the capture from the start, yielding each message (frames annotated from the air capture)."""
+    def stream(self, attempts: bool = True) -> Iterator[Message | Attempt]:
+        """One pass: every message in capture order, and each attempt right after the message that ended it.
+
+        This is the one place where decoding, the air join and the sequencer
+        meet; the command line and :meth:`messages`/:meth:`attempts` use it.
+        """
         air = self.join_air()
+        seq = Sequencer(air=air) if attempts else None
+        verdicts: Counter[str] = Counter()
         for msg in self._decode():
             if air is not None:
                 air.annotate(msg)
             yield msg
+            if seq is not None:
+                for a in seq.feed(msg):
+                    verdicts[a.verdict] += 1
+                    yield a
+        if seq is not None:
+            for a in seq.finish():
+                verdicts[a.verdict] += 1
+                yield a
+            self.summary.attempts, self.summary.verdicts = sum(verdicts.values()), verdicts
         if air is not None:
             self.summary.air = air.summary()
+
+    def messages(self) -> Iterator[Message]:
+        """Decode the capture from the start, yielding each message (frames annotated from the air capture)."""
+        for item in self.stream(attempts=False):
+            assert isinstance(item, Message)
+            yield item
 
     __iter__ = messages
 
     def attempts(self) -> list[Attempt]:
-        """Decode the capture and return its connection attempts with verdicts."""
-        seq = Sequencer(air=self.join_air())
-        out: list[Attempt] = []
-        for msg in self.messages():
-            out.extend(seq.feed(msg))
-        out.extend(seq.finish())
+        """Decode the capture and return its connection attempts with verdicts, in order of their start."""
+        out = [a for a in self.stream() if isinstance(a, Attempt)]
         return sorted(out, key=lambda a: a.start_index)
 
     def to_list(self) -> list[Message]:

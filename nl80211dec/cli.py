@@ -135,6 +135,10 @@ class _Progress:
             sys.stderr.write("\r" + " " * 70 + "\r")
 
 
+def format_name(args: argparse.Namespace) -> str:
+    return "json" if args.json else "sae" if args.sae else "text"
+
+
 def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict[str, int],
                 show_header: bool = False) -> int:
     """Decode one capture to ``out``; return the exit status for it.
@@ -143,56 +147,41 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     a temporary file and appended after the messages (where the JSON schema
     puts them), so memory stays flat however long the capture is.
     """
-    from .render import jsonl, text
-    from .render.ladder import ladder_lines
-    from .sequence import Sequencer
+    from .render.formats import FORMATS
+    from .sequence import Attempt
 
+    fmt = FORMATS[format_name(args)](full_hex=args.full_hex)
     cap = _open_capture(path, families=families, assume=not args.no_assume, air=args.air, memo=not args.no_memo)
     if cap is None:
         return EXIT_NOT_CAPTURE
-    if show_header and not args.json:
-        out.write(f"==> {path} <==\n")
+    head = fmt.header(path) if show_header else None
+    if head:
+        out.write(head)
     cmds = {_norm_cmd(c) for c in args.cmd}
     ifindexes = set(args.ifindex)
     try:
-        air = cap.join_air()
+        cap.join_air()
     except (NotACaptureError, OSError) as e:
         print(f"nl80211dec: {args.air}: {getattr(e, 'message', None) or e}", file=sys.stderr)
         return EXIT_NOT_CAPTURE
-    seq = None if args.no_attempts else Sequencer(air=air)
-    verdicts: dict[str, int] = {}
     status = EXIT_OK
     size = os.path.getsize(path) if path != "-" and not path.endswith(".gz") else None
     progress = _Progress(os.path.basename(path), size)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         t0: float | None = None
-
-        def spill(attempts: list) -> None:
-            for att in attempts:
-                verdicts[att.verdict] = verdicts.get(att.verdict, 0) + 1
-                if args.json:
-                    spool.write(jsonl.dumps(att.as_dict()) + "\n")
-                else:
-                    spool.write("\n" + "\n".join(ladder_lines(att, capture_start=t0)) + "\n")
-
         try:
             n = 0
-            for msg in cap:
+            for item in cap.stream(attempts=not args.no_attempts):
+                if isinstance(item, Attempt):
+                    spool.write(fmt.attempt(item, t0))
+                    continue
                 n += 1
                 if t0 is None:
-                    t0 = msg.timestamp
-                if seq is not None:
-                    spill(seq.feed(msg))
+                    t0 = item.timestamp
                 if n % 2048 == 0 and cap.reader is not None:
                     progress.update(cap.reader.position, n)
-                if args.sae or not _selected(msg, cmds, ifindexes):
-                    continue
-                if args.json:
-                    out.write(jsonl.message_json(msg) + "\n")
-                else:
-                    out.write("\n".join(text.message_lines(msg, t0, args.full_hex)) + "\n")
-            if seq is not None:
-                spill(seq.finish())
+                if fmt.messages and _selected(item, cmds, ifindexes):
+                    out.write(fmt.message(item, t0))
         except DecodeError as e:  # defensive: layers report damage in-band
             print(f"nl80211dec: {path}: {e}", file=sys.stderr)
             status = EXIT_MALFORMED
@@ -200,16 +189,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
         spool.seek(0)
         shutil.copyfileobj(spool, out)
     summary = cap.summary
-    if args.json:
-        d = summary.as_dict()
-        if seq is not None:
-            d["attempts"] = sum(verdicts.values())
-            d["verdicts"] = dict(sorted(verdicts.items()))
-        if show_header:
-            d["file"] = str(path)
-        out.write(jsonl.dumps(d) + "\n")
-    else:
-        out.write("\n".join(text.summary_lines(summary)) + "\n")
+    out.write(fmt.summary(summary, path if show_header else None))
     if summary.damage:
         print(f"nl80211dec: {path}: damaged: {summary.damage}", file=sys.stderr)
     if summary.malformed or summary.damage:

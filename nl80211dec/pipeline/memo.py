@@ -5,7 +5,8 @@ trigger and interface query is sent again and again with the same payload
 (23-53% of the attributes in the lab captures, more in hours-long ones), and
 decoding a NEW_WIPHY reply costs hundreds of attribute objects.  A message
 whose payload was seen recently gets the same attribute tree; renderers keep
-their output for that tree in :attr:`MemoEntry.rendered`.
+their output for that tree themselves, keyed by the entry
+(:mod:`nl80211dec.render.shared`), so nothing downstream writes into it.
 
 A payload is kept the second time it is seen, and only when its decode
 depends on nothing but its bytes: a
@@ -30,7 +31,7 @@ MEMO_MAX_PAYLOAD = 16384  # larger payloads are always decoded afresh
 class MemoEntry:
     """One decoded payload: the attribute tree and what renderers made of it."""
 
-    __slots__ = ("cmd", "cmd_name", "attrs", "payloads", "attr_problems", "header_extra", "problem", "rendered")
+    __slots__ = ("cmd", "cmd_name", "attrs", "payloads", "attr_problems", "header_extra", "problem", "__weakref__")
 
     def __init__(self, msg: Message) -> None:
         self.cmd, self.cmd_name = msg.cmd, msg.cmd_name
@@ -39,7 +40,6 @@ class MemoEntry:
         self.attr_problems = msg.attr_problems
         self.header_extra = msg.header_extra
         self.problem = msg.problem
-        self.rendered: dict[Any, Any] = {}  # renderer key -> its output for ``attrs``
 
     def apply(self, msg: Message) -> None:
         """Give ``msg`` the decode this entry holds."""

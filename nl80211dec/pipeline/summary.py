@@ -29,6 +29,8 @@ class Summary:
     damage: str | None = None
     damage_offset: int | None = None
     air: dict[str, Any] | None = None
+    attempts: int | None = None  # attempts rebuilt (None when the pass did not rebuild them)
+    verdicts: Counter[str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,4 +48,6 @@ class Summary:
             "notes": list(self.notes),
             "damage": None if self.damage is None else {"error": self.damage, "offset": self.damage_offset},
             **({"air": self.air} if self.air is not None else {}),
+            **({"attempts": self.attempts, "verdicts": dict(sorted(self.verdicts.items()))}
+               if self.attempts is not None and self.verdicts is not None else {}),
         }

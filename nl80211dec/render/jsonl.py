@@ -13,6 +13,7 @@ from typing import Any
 
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
+from .shared import SharedRenderings
 
 
 def attr_dict(a: Attr) -> dict[str, Any]:
@@ -99,12 +100,7 @@ def message_json(msg: Message) -> str:
     """
     before_seq, before_attrs = _header_json(msg.role, msg.protocol, msg.family, msg.family_source, msg.nl_type,
                                             msg.flags, msg.length, msg.cmd, msg.cmd_name or msg.type_name or None)
-    shared = msg.shared
-    frag = shared.rendered.get("json") if shared is not None else None
-    if frag is None:
-        frag = dumps([attr_dict(a) for a in msg.attrs])
-        if shared is not None:
-            shared.rendered["json"] = frag
+    frag = _RENDERED.get(msg.shared, "json", lambda: dumps([attr_dict(a) for a in msg.attrs]))
     ts = round(msg.timestamp, 9)
     ts_text = float.__repr__(ts) if type(ts) is float else dumps(ts)
     parts = [f'{{"kind":"message","index":{msg.index:d},"record":{msg.record:d},"timestamp":{ts_text}'
@@ -138,6 +134,8 @@ def _default(o: Any) -> Any:
         return o.as_json()
     return str(o)
 
+
+_RENDERED = SharedRenderings()
 
 # Compact JSON text of any value.  One encoder for every call: json.dumps()
 # with options builds a new encoder each time.

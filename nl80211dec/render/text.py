@@ -13,6 +13,7 @@ from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
 from ..pipeline import Summary
 from ..wire.text import describe_errno
+from .shared import SharedRenderings
 
 ROLE_WORDS = {"request": "Request", "reply": "Reply", "ack": "ACK", "error": "Error", "event": "Event",
               "done": "Done", "eapol": "EAPoL", "unknown": "Record"}
@@ -132,16 +133,12 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
         lines.append(f"{ind}! {note}")
     if msg.eapol is not None and hasattr(msg.eapol, "text_lines"):
         lines.extend(msg.eapol.text_lines(ind))
-    shared = msg.shared
-    if shared is not None:  # an identical payload was rendered before: reuse its lines
-        key = ("text", full_hex)
-        body = shared.rendered.get(key)
-        if body is None:
-            body = shared.rendered[key] = _attrs_lines(msg.attrs, ind, full_hex)
-        lines.extend(body)
-    else:
-        lines.extend(_attrs_lines(msg.attrs, ind, full_hex))
+    # an identical payload was rendered before: reuse its lines
+    lines.extend(_RENDERED.get(msg.shared, full_hex, lambda: _attrs_lines(msg.attrs, ind, full_hex)))
     return lines
+
+
+_RENDERED = SharedRenderings()
 
 
 def _attrs_lines(attrs: list[Attr], indent: str, full_hex: bool) -> list[str]:
