@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from .capture.reader import CaptureReader
 from .netlink.message import Message
-from .pipeline import Decoder, Summary
-from .pipeline.memo import MEMO_ENTRIES
+from .pipeline import Summary
 from .render.html import install as _install_html
-from .sequence import Attempt, Sequencer
+from .sequence import Attempt
+from .session import Session
 
 _install_html()
 
@@ -70,21 +69,16 @@ class Capture:
         from .air.join import items_of, join
 
         air = AirCapture(self._air_source)
-        self.air = join(items_of(self._decode()), air)
+        self.air = join(items_of(m for m in self._pass(False, None) if isinstance(m, Message)), air)
         return self.air
 
-    def _decode(self) -> Iterator[Message]:
-        from .sae.layer import Dot11Layer
-
+    def _pass(self, attempts: bool, air: AirJoin | None) -> Iterator[Message | Attempt]:
+        session = Session(families=self._families, assume=self._assume, memo=self._memo, air=air,
+                          attempts=attempts)
         reader = CaptureReader(self._rewound())
         self.reader = reader
-        decoder = Decoder(self._families, self._assume, post=Dot11Layer().process,
-                          memo=MEMO_ENTRIES if self._memo else 0)
-        self.summary = decoder.summary
-        self.summary.notes.clear()
-        for rec in reader:
-            yield from decoder.feed(rec)
-        yield from decoder.flush()
+        self.summary = session.summary
+        yield from session.run(reader)
         for reason, n in reader.skipped.items():
             self.summary.skipped[reason] += n
         if reader.damage is not None:
@@ -94,27 +88,10 @@ class Capture:
     def stream(self, attempts: bool = True) -> Iterator[Message | Attempt]:
         """One pass: every message in capture order, and each attempt right after the message that ended it.
 
-        This is the one place where decoding, the air join and the sequencer
-        meet; the command line and :meth:`messages`/:meth:`attempts` use it.
+        The command line and :meth:`messages`/:meth:`attempts` all use it
+        (:class:`~nl80211dec.session.Session` composes the layers).
         """
-        air = self.join_air()
-        seq = Sequencer(air=air) if attempts else None
-        verdicts: Counter[str] = Counter()
-        for msg in self._decode():
-            if air is not None:
-                air.annotate(msg)
-            yield msg
-            if seq is not None:
-                for a in seq.feed(msg):
-                    verdicts[a.verdict] += 1
-                    yield a
-        if seq is not None:
-            for a in seq.finish():
-                verdicts[a.verdict] += 1
-                yield a
-            self.summary.attempts, self.summary.verdicts = sum(verdicts.values()), verdicts
-        if air is not None:
-            self.summary.air = air.summary()
+        yield from self._pass(attempts, self.join_air())
 
     def messages(self) -> Iterator[Message]:
         """Decode the capture from the start, yielding each message (frames annotated from the air capture)."""

@@ -1,0 +1,71 @@
+"""One decoding pass, sans-IO: records in; messages, and attempts as they end, out.
+
+This is the one place where the layers meet: the decoder (link, netlink,
+nl80211), the 802.11/SAE layer, the over-the-air join and the sequencer.
+:class:`nl80211dec.api.Capture` runs it over a file, ``nl80211dec live``
+over a socket; both feed records and get the same items back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .capture.reader import Record
+from .netlink.message import Message
+from .pipeline import Decoder, Summary
+from .pipeline.memo import MEMO_ENTRIES
+from .sae.layer import Dot11Layer
+from .sequence import Attempt, Sequencer
+
+Item = Message | Attempt
+
+
+class Session:
+    """Feed records (:meth:`feed`), then :meth:`finish`; each returns the messages and attempts ready.
+
+    ``air`` is an :class:`~nl80211dec.air.join.AirJoin` built beforehand (it
+    annotates frames and gives the verdicts air evidence); ``attempts=False``
+    skips the sequencer.
+    """
+
+    def __init__(self, *, families: dict[str, int] | None = None, assume: bool = True, memo: bool = True,
+                 air: Any = None, attempts: bool = True) -> None:
+        self.decoder = Decoder(families, assume, post=Dot11Layer().process, memo=MEMO_ENTRIES if memo else 0)
+        self.summary: Summary = self.decoder.summary
+        self.air = air
+        self.sequencer = Sequencer(air=air) if attempts else None
+        self._verdicts: Counter[str] = Counter()
+
+    def feed(self, record: Record) -> list[Item]:
+        return self._items(self.decoder.feed(record))
+
+    def finish(self) -> list[Item]:
+        out = self._items(self.decoder.flush())
+        if self.sequencer is not None:
+            out.extend(self._counted(self.sequencer.finish()))
+            self.summary.attempts, self.summary.verdicts = sum(self._verdicts.values()), self._verdicts
+        if self.air is not None:
+            self.summary.air = self.air.summary()
+        return out
+
+    def run(self, records: Iterable[Record]) -> Iterator[Item]:
+        for rec in records:
+            yield from self.feed(rec)
+        yield from self.finish()
+
+    def _items(self, messages: list[Message]) -> list[Item]:
+        out: list[Item] = []
+        for msg in messages:
+            if self.air is not None:
+                self.air.annotate(msg)
+            out.append(msg)
+            if self.sequencer is not None:
+                out.extend(self._counted(self.sequencer.feed(msg)))
+        return out
+
+    def _counted(self, attempts: list[Attempt]) -> list[Attempt]:
+        for a in attempts:
+            self._verdicts[a.verdict] += 1
+        return attempts
