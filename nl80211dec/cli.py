@@ -249,6 +249,10 @@ def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["diff"]:
         return diff_main(argv[1:])
+    if argv[:1] == ["live"]:
+        from .live.cli import main as live_main  # the live capture's own options and checks
+
+        return live_main(argv[1:])
     args = build_parser().parse_args(argv)
     # the decoder is imported inside render_file, so --help and --version start fast
     from .netlink.genl import parse_family_option
