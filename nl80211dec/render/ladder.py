@@ -51,9 +51,9 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
     ending = a.ending.kind if a.ending is not None else "open"
     lines.append(f"Verdict: {a.verdict} - {a.title}  (stage: {a.stage}; ended: {ending}"
                  + (f"; same exchange as attempt {a.linked}" if a.linked is not None else "") + ")")
-    for c in a.claims:
-        sure = "" if c.certainty == "certain" else f" [{c.certainty}]"
-        lines.append(f"  {c.text}{sure}")
+    for claim in a.claims:
+        sure = "" if claim.certainty == "certain" else f" [{claim.certainty}]"
+        lines.append(f"  {claim.text}{sure}")
     if a.candidates:
         lines.append("  What the capture cannot settle - possible causes:")
         for cand in a.candidates:

@@ -89,7 +89,8 @@ def _frame_event(msg: Message, ifindex: int | None, owner: str | None) -> list[E
     attr = msg.get("FRAME")
     frame = attr.decoded if attr is not None else None
     name = getattr(frame, "subtype_name", None)
-    if name not in ("AUTH", "ASSOC_REQ", "REASSOC_REQ", "ASSOC_RESP", "REASSOC_RESP", "DEAUTH", "DISASSOC"):
+    if attr is None or frame is None or name not in ("AUTH", "ASSOC_REQ", "REASSOC_REQ", "ASSOC_RESP",
+                                                     "REASSOC_RESP", "DEAUTH", "DISASSOC"):
         return []
     sa, da, bssid = frame.addr("SA"), frame.addr("DA"), frame.addr("BSSID")
     tx = msg.role == "request" or msg.cmd_name == "FRAME_TX_STATUS"
@@ -262,7 +263,8 @@ def _scan_results(msg: Message, ifindex: int | None, owner: str | None) -> list[
     mfp = rsn.fields.get("mfp") if rsn is not None else None
     rates = [r for e in el.elements if e.name in ("SUPP_RATES", "EXT_SUPP_RATES") for r in e.data]
     bssid = bss.get("BSSID")
-    info = {"bssid": bssid.value if bssid is not None else None,
+    info: dict[str, Any] = {
+            "bssid": bssid.value if bssid is not None else None,
             "ssid": ssid.fields.get("ssid") if ssid is not None else None,
             "sae": any("(SAE)" in a or "FT_OVER_SAE" in a for a in akms),
             "h2e": bool(rsnx is not None and rsnx.fields.get("sae_h2e")),

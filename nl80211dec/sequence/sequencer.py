@@ -434,7 +434,8 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
         a.timeout = (w, ev.index)
         text, mark = ("authentication" if w == "AUTH_TIMEOUT" else "association") + " timed out", "!"
     elif w == "EAPOL":
-        label = f"4-way message {ev.eapol}" if ev.eapol in ("1", "2", "3", "4") else f"group message {ev.eapol[-1]}"
+        number = ev.eapol or "?"
+        label = f"4-way message {number}" if number in ("1", "2", "3", "4") else f"group message {number[-1]}"
         a.eapol.setdefault(label, ev.index)
         a.eapol_counts[label] += 1
         if ev.pmkid:

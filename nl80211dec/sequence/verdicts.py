@@ -79,7 +79,7 @@ def _ok(a: Attempt) -> int | None:
 
 
 def _firmware_aborted(a: Attempt) -> int | None:
-    return a.ending.index if _ended(a, "aborted") else None
+    return a.ending.index if a.ending is not None and a.ending.kind == "aborted" else None
 
 
 def _report_rejected(a: Attempt) -> int | None:
@@ -87,8 +87,9 @@ def _report_rejected(a: Attempt) -> int | None:
 
 
 def _request_rejected(a: Attempt) -> int | None:
-    if _ended(a, "refused") and a.ending is not None and a.ending.index != a.report_answer_index:
-        return a.ending.index
+    e = a.ending
+    if e is not None and e.kind == "refused" and e.index != a.report_answer_index:
+        return e.index
     return None
 
 
