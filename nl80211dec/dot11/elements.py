@@ -12,7 +12,7 @@ from typing import Any
 
 from ..wire import ieee80211 as enums
 from ..wire.suites import suite_text
-from ..wire.text import escape_text, format_mac
+from ..wire.text import escape_str, format_mac, text_of
 
 VENDOR_TYPES = {  # (OUI, type) -> name, for vendor elements users meet
     (0x0050F2, 1): "WPA", (0x0050F2, 2): "WMM", (0x0050F2, 4): "WPS", (0x506F9A, 9): "P2P",
@@ -73,7 +73,7 @@ class Element:
         for k, v in self.fields.items():
             if isinstance(v, list):
                 v = ", ".join(str(x) for x in v) if v else "(none)"
-            lines.append(f"{indent}    {k}: {v}")
+            lines.append(f"{indent}    {k}: {escape_str(str(v))}")
         if self.problem:
             lines.append(f"{indent}    MALFORMED: {self.problem}")
         return lines
@@ -120,7 +120,7 @@ def _bits(value: int, names: dict[int, str] | list[str]) -> list[str]:
 
 
 def _ssid(e: Element, r: _Reader) -> None:
-    e.fields["ssid"] = escape_text(e.data)
+    e.fields["ssid"] = text_of(e.data)
 
 
 def _rates(e: Element, r: _Reader) -> None:
@@ -230,7 +230,7 @@ def _vendor(e: Element, r: _Reader) -> None:
 
 
 def _password_id(e: Element, r: _Reader) -> None:
-    e.fields["identifier"] = escape_text(e.data)
+    e.fields["identifier"] = text_of(e.data)
 
 
 def _rejected_groups(e: Element, r: _Reader) -> None:

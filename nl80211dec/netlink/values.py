@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 
-from ..wire.text import format_mac
+from ..wire.text import format_mac, text_of
 from .core import iter_attrs
 from .message import Attr
 
@@ -37,7 +37,7 @@ def scalar(kind: str, buf: bytes, start: int, end: int, order: str = "<") -> tup
         nul = raw.find(b"\0")
         if nul >= 0:
             raw = raw[:nul]
-        return raw.decode("utf-8", "backslashreplace"), None
+        return text_of(raw), None
     if kind == "mac":
         if n != 6:
             return None, f"MAC address needs 6 bytes, has {n}"

@@ -14,7 +14,7 @@ from ..netlink.message import Attr
 from ..netlink.values import FIXED, FIXED_STRUCTS, scalar
 from ..wire import ieee80211 as dot11_enums
 from ..wire.suites import suite_text
-from ..wire.text import escape_text, named
+from ..wire.text import named, text_of
 from . import enums
 from .policy import DEFAULT, Spec, spec_for
 
@@ -179,7 +179,7 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
                 attr.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
         return attr
     if kind == "ssid":
-        attr.value = escape_text(raw)
+        attr.value = text_of(raw)
         return attr
     if kind == "bitmask":
         value, problem = scalar("u32", buf, s, e, order)
@@ -279,7 +279,7 @@ def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, 
                 ch = channel_of(value)  # type: ignore[arg-type]
                 child.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
         elif kind == "ssids":
-            child = Attr(idx, str(idx), "ssid", raw, value=escape_text(raw))
+            child = Attr(idx, str(idx), "ssid", raw, value=text_of(raw))
         else:  # frame_types: per iftype, a list of FRAME_TYPE u16 values
             child = Attr(idx, iftypes.get(idx, f"UNKNOWN_{idx}"), "nested", raw)
             child.children = []

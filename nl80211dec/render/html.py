@@ -10,6 +10,7 @@ from html import escape
 
 from ..netlink.message import Attr, Message
 from ..sequence.attempt import Attempt
+from ..wire.text import escape_str
 from .text import _value_text, header_line
 
 LANE_X = {"S": 130, "K": 430, "A": 730}
@@ -35,9 +36,9 @@ def _attr_html(a: Attr) -> str:
 
 def message_html(msg: Message) -> str:
     head = escape(header_line(msg, msg.timestamp).rsplit(None, 1)[0])
-    notes = "".join(f"<li><em>{escape(n)}</em></li>" for n in msg.notes)
+    notes = "".join(f"<li><em>{escape(escape_str(n))}</em></li>" for n in msg.notes)
     if msg.problem:
-        notes += f"<li><strong>MALFORMED</strong>: {escape(msg.problem)}</li>"
+        notes += f"<li><strong>MALFORMED</strong>: {escape(escape_str(msg.problem))}</li>"
     attrs = "".join(f"<li>{_attr_html(a)}</li>" for a in msg.attrs)
     return (f'<details class="nl80211dec-message"><summary><code>#{msg.index}</code> {head}</summary>'
             f"<ul>{notes}{attrs}</ul></details>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..sequence.attempt import Attempt
+from ..wire.text import escape_str, quoted
 
 LANES = {"S": 0, "K": 1, "A": 2}
 COL = 24  # characters between lane axes
@@ -39,7 +40,7 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
     left, mid, right = NAMES.get(a.mode, ("supplicant", "kernel/driver", "AP"))
     who = f"{a.station or '?'} -> {a.ap or '?'}"
     when = f" at +{a.start_time - capture_start:.3f} s" if capture_start is not None else ""
-    lines = [f"Attempt {a.number} [{a.mode}] ifindex {a.ifindex} {who} SSID {a.ssid!r} "
+    lines = [f"Attempt {a.number} [{a.mode}] ifindex {a.ifindex} {who} SSID {quoted(a.ssid)} "
              f"freq {a.freq or '?'}{when}: {a.verdict.upper()}",
              f"{left:<{COL}}{mid:<{COL}}{right}"]
     for s in a.steps:
@@ -63,7 +64,7 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
         lines.append(f"  Finding ({f.id}): {f.text}" + (f" [{', '.join(f'#{i}' for i in f.refs[:6])}]" if f.refs
                                                         else ""))
     for s in a.logs[:20]:
-        lines.append(f"  log {s.source}:{s.line}: {s.text}")
+        lines.append(f"  log {escape_str(s.source or '')}:{s.line}: {escape_str(s.text)}")
     if a.advice:
         lines.append(f"  What to try: {a.advice}")
     if a.pmkid_check:

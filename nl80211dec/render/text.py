@@ -12,7 +12,7 @@ from functools import lru_cache
 from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
 from ..pipeline import Summary
-from ..wire.text import describe_errno
+from ..wire.text import describe_errno, escape_str
 from .shared import SharedRenderings
 
 ROLE_WORDS = {"request": "Request", "reply": "Reply", "ack": "ACK", "error": "Error", "event": "Event",
@@ -56,7 +56,7 @@ def header_line(msg: Message, t0: float) -> str:
 def _header_left(role: str, family: str | None, protocol: str, family_source: str | None, cmd_name: str,
                  type_name: str, cmd: int | None, nl_type: int, length: int, flags: int) -> str:
     arrow = "<" if role == "request" else ">"
-    fam = family or protocol
+    fam = escape_str(family or protocol)
     if family_source == "assumed":
         fam += "?"
     what = cmd_name or type_name or "?"
@@ -77,7 +77,9 @@ def _value_text(a: Attr) -> str:
     if a.kind == "flag":
         return "true"
     if a.kind == "ssid":
-        return f'"{a.value}"'
+        return f'"{escape_str(a.value)}"'
+    if isinstance(a.value, str):
+        return escape_str(a.value)
     if isinstance(a.value, list):
         return ", ".join(str(v) for v in a.value) if a.value else "(none)"
     if isinstance(a.value, dict):
@@ -124,13 +126,13 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
         e = msg.error
         lines.append(f"{ind}{'status' if e.errno == 0 else 'errno'}: {describe_errno(e.errno)}")
         if e.ext_msg:
-            lines.append(f'{ind}extended ACK: "{e.ext_msg}"' + (f" at offset {e.ext_offset}" if e.ext_offset else ""))
+            lines.append(f'{ind}extended ACK: "{escape_str(e.ext_msg)}"' + (f" at offset {e.ext_offset}" if e.ext_offset else ""))
     for key, value in msg.header_extra.items():
         if not key.endswith("_text"):
             text = msg.header_extra.get(f"{key}_text")
-            lines.append(f"{ind}{key}: {value}" + (f" ({text})" if text else ""))
+            lines.append(f"{ind}{key}: {escape_str(str(value))}" + (f" ({escape_str(str(text))})" if text else ""))
     for note in msg.notes:
-        lines.append(f"{ind}! {note}")
+        lines.append(f"{ind}! {escape_str(note)}")
     if msg.eapol is not None and hasattr(msg.eapol, "text_lines"):
         lines.extend(msg.eapol.text_lines(ind))
     # an identical payload was rendered before: reuse its lines
@@ -157,9 +159,9 @@ def summary_lines(summary: Summary) -> list[str]:
     for reason, n in sorted(d["skipped"].items()):
         lines.append(f"  skipped {n}: {reason}")
     for fid, info in sorted(d["families"].items()):
-        lines.append(f"  family {fid} = {info['name']} ({info['source']})")
+        lines.append(f"  family {fid} = {escape_str(info['name'])} ({info['source']})")
     for note in d["notes"]:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {escape_str(note)}")
     if d.get("air"):
         a = d["air"]
         off = "not estimated" if a["clock_offset_s"] is None else f"{a['clock_offset_s'] * 1000:+.3f} ms"

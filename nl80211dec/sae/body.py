@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import DecodeError
 from ..wire import ieee80211 as dot11_enums
+from ..wire.text import escape_str, text_of
 from .context import SaeContext, SaeTracker
 from .groups import GROUPS, Group, on_curve
 
@@ -94,7 +95,7 @@ class SaeBody:
         if self.send_confirm is not None:
             lines.append(f"{sub}send-confirm: {self.send_confirm}")
         if self.password_id is not None:
-            lines.append(f"{sub}password identifier: {self.password_id}")
+            lines.append(f"{sub}password identifier: {escape_str(self.password_id)}")
         if self.rejected_groups is not None:
             lines.append(f"{sub}rejected groups: {', '.join(map(str, self.rejected_groups))}")
         if self.problem:
@@ -135,7 +136,7 @@ def _sae_elements(data: bytes) -> list[tuple[int, bytes]] | None:
 def _apply_elements(body: SaeBody, elements: list[tuple[int, bytes]]) -> None:
     for ext, data in elements:
         if ext == EXT_PASSWORD_ID:
-            body.password_id = data.decode("utf-8", "backslashreplace")
+            body.password_id = text_of(data)
         elif ext == EXT_REJECTED_GROUPS:
             if len(data) % 2:
                 body.findings.append("rejected-groups element has an odd length")

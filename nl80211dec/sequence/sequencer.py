@@ -16,6 +16,7 @@ from collections import OrderedDict, deque
 from typing import Any
 
 from ..netlink.message import Message
+from ..wire.text import quoted
 from .attempt import Attempt, Ending, SaeFrame, Step
 from .events import IFTYPE_AP, ZERO, Event, classify
 from .state import (
@@ -212,7 +213,7 @@ class Sequencer:
         a.ap = scan["sae_bss"].get("bssid")
         a.rank, a.rank_index = RANK["scan"], scan["sae_bss"]["index"]
         a.add_step(Step(scan["first"], scan["first_time"], "S", "K",
-                        f"{scan['count']} scans; SAE network {a.ssid!r} seen, never joined", word="SCAN"))
+                        f"{scan['count']} scans; SAE network {quoted(a.ssid)} seen, never joined", word="SCAN"))
         a.add_step(Step(scan["last"], scan["last_time"], "S", "K", "last scan", word="SCAN"))
         return self._close(a, "end of capture")
 
@@ -368,7 +369,7 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
         a.pmkids, a.pmkid_offered = list(ev.pmkids), bool(ev.pmkids)
         a.sae_password, a.external_auth = ev.sae_password, ev.external_auth
         a.ap = ev.ap or a.ap
-        text = f"CONNECT {a.ssid!r} auth {a.auth_type or 'auto'}" + \
+        text = f"CONNECT {quoted(a.ssid)} auth {a.auth_type or 'auto'}" + \
             (", external auth supported" if ev.external_auth else "") + \
             (", SAE in the driver (SAE_PASSWORD)" if ev.sae_password else "") + \
             (" with PMKID (PMKSA cache)" if ev.pmkids else "")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..sae.groups import GROUPS
+from ..wire.text import quoted
 from . import claims as C
 from .attempt import Attempt, Candidate, Claim
 from .findings import find
@@ -568,7 +569,7 @@ def _e_no_attempt(a: Attempt, i: int) -> list[Claim | None]:
     scan = a.scan or {}
     bss = scan.get("sae_bss") or {}
     out: list[Claim | None] = [
-        Claim("count", f"The station scanned {scan.get('count', 0)} times and saw the SAE network {a.ssid!r} "
+        Claim("count", f"The station scanned {scan.get('count', 0)} times and saw the SAE network {quoted(a.ssid)} "
                        f"({bss.get('bssid')}, {C.ref(a, bss.get('index'))}).", (bss.get("index", a.start_index),),
               facts={"word": "SCAN", "n": scan.get("count", 0)}),
         C.absent(a, "STA_COMMIT", "It never started authentication."),

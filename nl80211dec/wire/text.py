@@ -10,16 +10,48 @@ def format_mac(b: bytes) -> str:
     return ":".join(f"{x:02x}" for x in b)
 
 
-def escape_text(raw: bytes) -> str:
-    """Readable, terminal-safe text for untrusted bytes such as SSIDs."""
-    text = raw.decode("utf-8", "backslashreplace")
+def text_of(raw: bytes) -> str:
+    """The exact text of untrusted bytes: UTF-8, with any other byte kept as a lone surrogate (reversible)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def escape_str(text: str) -> str:
+    """The one rule for showing a string that came from a capture or a log (terminal, HTML, notebook).
+
+    A backslash shows as ``\\\\``; a byte that is not UTF-8 (see :func:`text_of`)
+    as ``\\xNN``; every other character that is not printable - controls,
+    newlines, bidirectional overrides, unassigned code points - as ``\\xNN``,
+    ``\\uNNNN`` or ``\\UNNNNNNNN``.  Two different strings never show alike,
+    and nothing shown can move the cursor, start a line or reorder text.
+    """
+    if text.isprintable() and "\\" not in text:
+        return text
     out = []
     for ch in text:
-        if ch == "\\" or ch.isprintable():
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte surrogateescape kept
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
             out.append(ch)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")  # \\xNN above 0x7f is only ever a byte that is not UTF-8
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
         else:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+            out.append(f"\\U{code:08x}")
     return "".join(out)
+
+
+def escape_text(raw: bytes) -> str:
+    """Bytes from a capture as :func:`escape_str` shows them."""
+    return escape_str(text_of(raw))
+
+
+def quoted(text: str | None) -> str:
+    """'text' escaped and in single quotes, for sentences; None as None."""
+    return "None" if text is None else f"'{escape_str(text)}'"
 
 
 def named(value: int, table: dict[int, str]) -> str:

@@ -1,0 +1,103 @@
+"""The hostile-input reproducers of the robustness review (tests/data/robustness/README.md) as regression tests."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nl80211dec.wire.text import escape_str, text_of
+
+DATA = Path(__file__).resolve().parent / "data" / "robustness"
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "nl80211dec", *args], capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("F2-*.pcap")) + sorted(
+    p.name for p in DATA.glob("F10-*.pcap")))
+@pytest.mark.parametrize("mode", [[], ["--sae"]])
+def test_no_string_from_a_capture_reaches_the_terminal_raw(name, mode):
+    res = run(*mode, str(DATA / name))
+    assert res.returncode in (0, 1) and not res.stderr.startswith(b"Traceback")
+    out = res.stdout
+    assert not [b for b in out if (b < 32 and b not in (9, 10)) or b == 127], "a control byte reached the output"
+    assert not BIDI.search(out.decode("utf-8")), "a bidirectional override reached the output"
+    # no line the capture did not cause: one header line per message, one summary line
+    text = out.decode()
+    assert text.count("\nSummary:") == 1
+
+
+def test_newline_in_ifname_forges_no_line():
+    text = run(str(DATA / "F2-newline-injection-ifname.pcap")).stdout.decode()
+    headers = [line for line in text.splitlines() if line.startswith(("< ", "> "))]
+    json_lines = run("--json", str(DATA / "F2-newline-injection-ifname.pcap")).stdout.decode().splitlines()
+    messages = [json.loads(x) for x in json_lines if '"kind":"message"' in x]
+    assert len(headers) == len(messages)
+    assert "wlan0\\x0a> Event" in text  # the newline shows, escaped, inside the IFNAME line
+
+
+def test_ambiguous_ssids_render_differently():
+    for name in ("F10-ssid-escape-ambiguous.pcap", "F10-ssid-escape-non-bmp.pcap"):
+        text = run(str(DATA / name)).stdout.decode()
+        ssids = re.findall(r'SSID \(52\): (".*")', text)
+        assert len(ssids) == 2 and ssids[0] != ssids[1], ssids
+        rows = [json.loads(x) for x in run("--json", str(DATA / name)).stdout.decode().splitlines()]
+        raws = [a["raw"] for r in rows if r["kind"] == "message" for a in r["attrs"] if a["name"] == "SSID"]
+        assert len(set(raws)) == 2  # JSON keeps the exact bytes
+
+
+def test_json_keeps_hostile_strings_valid():
+    for p in sorted(DATA.glob("F2-*.pcap")):
+        for line in run("--json", str(p)).stdout.decode().splitlines():
+            json.loads(line)
+
+
+@given(st.binary(max_size=64))
+def test_the_escaping_rule_is_unambiguous_and_safe(raw):
+    shown = escape_str(text_of(raw))
+    assert shown.isprintable() and not BIDI.search(shown)
+    # injective: decode the shown form back to the bytes
+    assert _unescape(shown) == raw
+
+
+@given(st.text(max_size=32))
+def test_the_escaping_rule_on_any_text(text):
+    shown = escape_str(text)
+    assert shown.isprintable() and not BIDI.search(shown)
+    if "\udc80" > max(text, default="") or not any(0xDC80 <= ord(c) <= 0xDCFF for c in text):
+        assert _unescape(shown) == text.encode("utf-8", "surrogateescape")
+
+
+def _unescape(shown: str) -> bytes:
+    out = bytearray()
+    i = 0
+    while i < len(shown):
+        ch = shown[i]
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+            continue
+        kind = shown[i + 1]
+        if kind == "\\":
+            out += b"\\"
+            i += 2
+        elif kind == "x":
+            code = int(shown[i + 2:i + 4], 16)
+            out += bytes([code]) if code >= 0x80 else chr(code).encode()
+            i += 4
+        elif kind == "u":
+            out += chr(int(shown[i + 2:i + 6], 16)).encode("utf-8", "surrogatepass")
+            i += 6
+        else:
+            out += chr(int(shown[i + 2:i + 10], 16)).encode("utf-8")
+            i += 10
+    return bytes(out)
