@@ -126,7 +126,8 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
         e = msg.error
         lines.append(f"{ind}{'status' if e.errno == 0 else 'errno'}: {describe_errno(e.errno)}")
         if e.ext_msg:
-            lines.append(f'{ind}extended ACK: "{escape_str(e.ext_msg)}"' + (f" at offset {e.ext_offset}" if e.ext_offset else ""))
+            at = f" at offset {e.ext_offset}" if e.ext_offset else ""
+            lines.append(f'{ind}extended ACK: "{escape_str(e.ext_msg)}"{at}')
     for key, value in msg.header_extra.items():
         if not key.endswith("_text"):
             text = msg.header_extra.get(f"{key}_text")
