@@ -101,3 +101,33 @@ def _unescape(shown: str) -> bytes:
             out += chr(int(shown[i + 2:i + 10], 16)).encode("utf-8")
             i += 10
     return bytes(out)
+
+
+def test_dataframe_of_a_timestamp_pandas_cannot_hold():
+    pytest.importorskip("pandas")
+    import nl80211dec
+
+    cap = nl80211dec.open(DATA / "F8-dataframe-out-of-bounds-time.pcapng")
+    df = cap.to_dataframe()
+    assert df["time"].isna().sum() >= 1 and df["time_s"].max() > 1e12  # NaT, and the seconds kept
+    cap.attempts_dataframe()
+
+
+def test_a_hostile_record_of_huge_bitmaps_stays_small():
+    """F6: one GET_WIPHY record of 15 EXT_FEATURES bitmaps of 65,528 bytes each."""
+    import tracemalloc
+
+    import nl80211dec
+    from nl80211dec.nl80211 import enums
+    from nl80211dec.testing.writers import genl_message, nl_message, nlattr, pcap_bytes, sll_record
+
+    newfamily = nl_message(0x10, bytes([1, 2, 0, 0]) + nlattr(1, b"\x1c\x00") + nlattr(2, b"nl80211\x00"),
+                           seq=1, pid=1)
+    ext = {v: k for k, v in enums.ATTRS.items()}["EXT_FEATURES"]
+    wiphy = genl_message(0x1c, 3, b"".join(nlattr(ext, b"\xff" * 65528) for _ in range(15)), seq=2, pid=1)
+    pcap = pcap_bytes([(0.0, sll_record(newfamily)), (0.1, sll_record(wiphy))], linktype=113)
+    tracemalloc.start()
+    lines = [len(m.attrs) for m in nl80211dec.open(pcap)]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert lines and peak < 64 << 20, peak

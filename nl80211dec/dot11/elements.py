@@ -258,11 +258,16 @@ EXT_PARSERS: dict[int, Callable[[Element, _Reader], None]] = {
 }
 
 
+MAX_ELEMENTS = 1024  # a frame holds a few dozen; a hostile list of 2-octet elements must not cost an object each
+
+
 def decode_elements(data: bytes) -> tuple[list[Element], str | None]:
     """All elements in ``data``; the second item says why the walk stopped early."""
     out: list[Element] = []
     pos = 0
     while pos < len(data):
+        if len(out) >= MAX_ELEMENTS:
+            return out, f"{len(data) - pos} more octets of elements not decoded (bounded: {MAX_ELEMENTS} elements)"
         if pos + 2 > len(data):
             return out, f"one stray octet at offset {pos}"
         eid, length = data[pos], data[pos + 1]

@@ -66,14 +66,20 @@ def _mask_names(value: int, table: dict[int, str], *, bit_numbers: bool = False)
     return f"{value:#x}" + (f" ({', '.join(names)})" if names else "")
 
 
+MAX_ATTRS = 16384  # attributes decoded per message: a hostile 1 MiB record must not cost hundreds of MB
+MAX_LIST = 4096  # entries of one list attribute (frequencies, SSIDs, interface types ...)
+MAX_BITMAP = 64  # bytes of a bitmap shown bit by bit (nl80211's largest, EXT_FEATURES, has about 10)
+
+
 class Sink:
     """What one decoding pass collects on the side, so nobody walks the tree again."""
 
-    __slots__ = ("problems", "payloads")
+    __slots__ = ("problems", "payloads", "left")
 
     def __init__(self) -> None:
         self.problems = 0
         self.payloads: list[Attr] = []
+        self.left = MAX_ATTRS  # attributes this message may still decode
 
 
 _PAYLOAD_KINDS = frozenset(("ies", "frame", "sae"))
@@ -115,6 +121,14 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
     append = out.append
     pos = start
     while pos < end:
+        if sink is not None:
+            sink.left -= 1
+            if sink.left < 0:
+                if sink.left == -1:  # said once, where the budget ran out
+                    append(Attr(0, "NOT_DECODED", "binary", b"",
+                                note=f"{end - pos} more bytes of attributes not decoded (bounded: {MAX_ATTRS} "
+                                     "attributes per message)"))
+                break
         if end - pos < 4:
             a = Attr(0, "UNKNOWN_0", "binary", bytes(buf[pos:end]),
                      problem=f"{end - pos} trailing bytes, shorter than an attribute header")
@@ -188,6 +202,9 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
             attr.text = _mask_names(value, _enum_table(spec.enum))  # type: ignore[arg-type]
         return attr
     if kind == "bitmap":
+        if len(raw) > MAX_BITMAP:
+            attr.note = f"a bitmap of {len(raw)} bytes is larger than any nl80211 defines: shown as bytes"
+            return attr
         bits = [i for i in range(len(raw) * 8) if raw[i // 8] >> (i % 8) & 1]
         table_ = _enum_table(spec.enum)
         attr.value = [table_.get(b, str(b)) for b in bits]
@@ -261,6 +278,9 @@ def _decode_list(buf: bytes, s: int, e: int, kind: str, spec: Spec, order: str, 
     iftypes = enums.ENUMS["nl80211_iftype"]
     out: list[Attr] = []
     for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+        if len(out) >= MAX_LIST:
+            out.append(Attr(0, "NOT_DECODED", "binary", b"", note=f"more entries not decoded (bounded: {MAX_LIST})"))
+            break
         raw = bytes(buf[cs:ce])
         if problem is not None:
             out.append(Attr(idx, str(idx), "binary", raw, problem=problem))

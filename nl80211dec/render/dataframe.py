@@ -11,7 +11,7 @@ from typing import Any
 
 from ..netlink.message import Message
 from ..sae.body import sae_in
-from ..sequence.attempt import Attempt
+from ..sequence.attempt import TIMING_KEYS, Attempt
 
 KEY_ATTRS = ("IFINDEX", "MAC", "BSSID", "SSID", "WIPHY_FREQ", "AUTH_TYPE", "STATUS_CODE", "REASON_CODE",
              "EXTERNAL_AUTH_ACTION", "COOKIE", "ACK")
@@ -50,22 +50,31 @@ def messages_dataframe(messages: Iterable[Message]) -> Any:
     pd = _pandas()
     df = pd.DataFrame(list(message_rows(messages)))
     if not df.empty:
-        df["time"] = pd.to_datetime(df["time"], unit="s", utc=True)
+        df["time_s"] = df["time"]
+        df["time"] = _datetimes(pd, df["time"])
     return df
+
+
+def _datetimes(pd: Any, seconds: Any) -> Any:
+    """Capture seconds as UTC datetimes; a timestamp pandas cannot hold (past 2262, say) becomes NaT."""
+    return pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
 
 
 def attempts_dataframe(attempts: Iterable[Attempt]) -> Any:
     pd = _pandas()
     rows = []
     for a in attempts:
-        row = {"number": a.number, "verdict": a.verdict, "mode": a.mode, "ifindex": a.ifindex,
+        row = {"number": a.number, "verdict": a.verdict, "stage": a.stage,
+               "ending": a.ending.kind if a.ending is not None else None, "mode": a.mode, "ifindex": a.ifindex,
                "station": a.station, "ap": a.ap, "ssid": a.ssid, "start": a.start_time, "end": a.end_time,
                "first_divergence": a.first_divergence, "groups_tried": a.groups_tried,
                "pmksa_offered": a.pmkid_offered, "anti_clogging_rounds": a.anti_clogging_rounds}
-        row.update({f"ms {k}": v for k, v in a.timings().items()})
+        timings = a.timings()  # the same columns for every attempt and every capture
+        row.update({f"ms {k}": timings.get(k) for k in (*TIMING_KEYS, "total")})
         rows.append(row)
     df = pd.DataFrame(rows)
     if not df.empty:
-        df["start"] = pd.to_datetime(df["start"], unit="s", utc=True)
-        df["end"] = pd.to_datetime(df["end"], unit="s", utc=True)
+        df["start_s"], df["end_s"] = df["start"], df["end"]
+        df["start"] = _datetimes(pd, df["start"])
+        df["end"] = _datetimes(pd, df["end"])
     return df

@@ -36,9 +36,24 @@ from .verdicts import decide
 
 PENDING_LIMIT = 4096  # requests remembered for routing their answers
 MAX_AP_PEERS = 1024  # stations followed at once on the AP side; the oldest is closed beyond that
+MAX_INTERFACES = 256  # station interfaces followed at once; the least recently used attempt is closed beyond
+MAX_KNOWN = 4096  # interfaces whose type, address and scans are remembered
 MAX_BSS = 256  # scanned networks remembered
 RECENT = 64  # closed attempts kept for linking the two sides of an exchange
 SWEEP_S = 10.0  # how often (capture seconds) silent attempts are looked for
+
+
+class _Bounded(OrderedDict):  # type: ignore[type-arg]
+    """A dict that forgets its oldest entries beyond ``limit`` (state that grows with hostile input)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            self.popitem(last=False)
 
 
 class Sequencer:
@@ -46,16 +61,16 @@ class Sequencer:
 
     def __init__(self, air: Any = None) -> None:
         self.air = air  # an AirJoin: evidence from an over-the-air capture, or None
-        self._sta: dict[int | None, Attempt] = {}
+        self._sta: OrderedDict[int | None, Attempt] = OrderedDict()
         self._ap: OrderedDict[tuple[int | None, str], Attempt] = OrderedDict()
-        self._iftype: dict[int, int] = {}
-        self._ifmac: dict[int, str] = {}
+        self._iftype: dict[int, int] = _Bounded(MAX_KNOWN)
+        self._ifmac: dict[int, str] = _Bounded(MAX_KNOWN)
         self._requests: OrderedDict[int, Attempt] = OrderedDict()
-        self._scans: dict[int | None, dict[str, Any]] = {}
+        self._scans: dict[int | None, dict[str, Any]] = _Bounded(MAX_KNOWN)
         self._bss: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._cleared: deque[tuple[int, float]] = deque(maxlen=8)
         self._recent: deque[Attempt] = deque(maxlen=RECENT)
-        self._tried: set[int | None] = set()
+        self._tried: dict[int | None, None] = _Bounded(MAX_KNOWN)  # interfaces that tried to join
         self._count = 0
         self._sweep = 0.0
         self.now_index = -1
@@ -142,8 +157,12 @@ class Sequencer:
             cur = self._sta[ev.ifindex] = self._open(mode, ev)
             if w != "CONNECT_REQ":
                 self._claim_cleared(cur, ev)
+            if len(self._sta) > MAX_INTERFACES:
+                self.evicted += 1
+                done.append(self._close(self._sta.popitem(last=False)[1], "evicted"))
         if cur is None:
             return done
+        self._sta.move_to_end(ev.ifindex)
         self._apply(cur, ev)
         if w == "DISCONNECT":
             done.append(self._close(self._sta.pop(ev.ifindex), "disconnect"))
@@ -180,7 +199,7 @@ class Sequencer:
         a = Attempt(self._count, mode, ev.ifindex, ev.index, ev.time)
         if mode != "ap":
             a.station = self._ifmac.get(ev.ifindex) if ev.ifindex is not None else None
-            self._tried.add(ev.ifindex)
+            self._tried[ev.ifindex] = None
         return a
 
     def _claim_cleared(self, a: Attempt, ev: Event) -> None:
@@ -207,7 +226,7 @@ class Sequencer:
     def _never_tried(self, ifindex: int | None, scan: dict[str, Any]) -> Attempt:
         first = Event("SCAN", scan["first"], scan["first_time"], ifindex)
         a = self._open("scan-only", first)
-        self._tried.discard(ifindex)
+        self._tried.pop(ifindex, None)
         a.scan = scan
         a.ssid = scan["sae_bss"].get("ssid")
         a.ap = scan["sae_bss"].get("bssid")
@@ -262,7 +281,8 @@ class Sequencer:
         if why == "a new attempt started":
             return Ending("new-attempt", self.now_index)
         if why == "evicted":
-            return Ending("evicted", None, detail=f"more than {MAX_AP_PEERS} stations followed at once")
+            return Ending("evicted", None, detail=f"more attempts open at once than followed ({MAX_INTERFACES} "
+                                                  f"interfaces, {MAX_AP_PEERS} stations at an AP)")
         if self.now_time is not None and (self.now_time - end >= SILENCE_S or why == "silence"):
             return Ending("silence", a.end_index, detail=f"{self.now_time - end:.1f} s")
         return Ending("capture-end", a.end_index, detail=f"{(self.now_time or end) - end:.1f} s")
