@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from .capture.reader import CaptureReader
+from .capture.spool import PipeSpool
 from .netlink.message import Message
 from .pipeline import Summary
 from .render.html import install as _install_html
@@ -43,8 +45,8 @@ class Capture:
         elif not isinstance(source, (str, os.PathLike)):
             if source.seekable():
                 self._start = source.tell()  # streamed again from here on every pass
-            else:
-                self._source = source.read()  # a pipe can be read once: keep its bytes for later passes
+            else:  # a pipe can be read once: spool it to a file as it is read, for later passes
+                self._source = io.BufferedReader(PipeSpool(source))
         # Fail now, with a clear error, if this is not a capture at all.
         CaptureReader(self._rewound()).close()
         self.summary: Summary = Summary()

@@ -131,3 +131,20 @@ def test_a_hostile_record_of_huge_bitmaps_stays_small():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert lines and peak < 64 << 20, peak
+
+
+def test_a_pipe_is_spooled_not_held_and_decodes_as_the_file(tmp_path):
+    """F7c: standard input streams (first lines before the writer is done) and later passes read the spool."""
+    import io
+
+    from nl80211dec.capture.spool import PipeSpool
+
+    path = Path(__file__).resolve().parent.parent / "captures" / "wpas-sae-ok" / "nlmon.pcap"
+    data = path.read_bytes()
+    from_file = run("--sae", str(path)).stdout
+    piped = subprocess.run([sys.executable, "-m", "nl80211dec", "--sae", "-"], input=data, capture_output=True)
+    assert piped.stdout == from_file
+    spool = PipeSpool(io.BufferedReader(io.BytesIO(data)))  # type: ignore[arg-type]
+    assert spool.read(10) == data[:10] and spool.seek(0) == 0 and spool.read() == data
+    spool.seek(5)
+    assert spool.read(5) == data[5:10]
