@@ -51,6 +51,9 @@ class AirFrame:
                 "bad_fcs": "bad_fcs" in self.radio.get("flag_names", [])}
 
 
+MAX_KEPT = 200_000  # management and EAPoL frames kept for the join; a days-long capture is counted beyond
+
+
 class AirCapture:
     """Read an over-the-air capture; keep what a join needs, count the rest."""
 
@@ -61,6 +64,7 @@ class AirCapture:
         self.problems = 0
         self.records = 0
         self.damage: str | None = None
+        self.dropped = 0  # management/EAPoL frames beyond MAX_KEPT, counted
         self._read()
 
     def _read(self) -> None:
@@ -94,11 +98,18 @@ class AirCapture:
                 continue  # counted, not kept: a long capture holds thousands
             if last is not None and last.acked is None and _unicast(last):
                 last.acked = False
+            eapol = frame.ftype == 2 and frame.body[6:8] == b"\x88\x8e"  # LLC/SNAP + EAPoL ethertype
+            if frame.ftype == 2 and not eapol:
+                last = None
+                continue  # data traffic: counted, not kept
             af = AirFrame(rec.number, rec.timestamp, radio, frame)
-            if frame.ftype == 2 and frame.body[6:8] == b"\x88\x8e":  # LLC/SNAP + EAPoL ethertype
+            if eapol:
                 af.eapol = decode_eapol(frame.body[8:])
-            self.frames.append(af)
             last = af
+            if len(self.frames) >= MAX_KEPT:
+                self.dropped += 1
+                continue
+            self.frames.append(af)
         if last is not None and last.acked is None and _unicast(last):
             last.acked = False
         if reader.damage is not None:

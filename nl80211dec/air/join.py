@@ -11,6 +11,7 @@ assumed.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class AirJoin:
         matched = {id(a) for it in self.items for a in it.matches}
         return {
             "frames": sum(self.air.counts.values()),
+            "frames_not_kept": self.air.dropped,
             "sae_frames": len(sae_air),
             "matched_sae": sum(1 for a in sae_air if id(a) in matched),
             "netlink_sae_not_on_air": sum(1 for it in self.items if it.sae and it.before_air
@@ -171,33 +173,29 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
     for it in items:
         by_item_key.setdefault(it.key, []).append(it)
     for content, its in by_item_key.items():
-        frames = by_key.get(content, [])
+        frames = sorted(by_key.get(content, []), key=lambda af: af.time)
+        frame_times = [af.time - shift for af in frames]
         requests = sorted((i for i in its if i.before_air), key=lambda i: i.time)
-        for af in frames:
-            t = af.time - shift
+        request_times = [r.time for r in requests]
+        for af, t in zip(frames, frame_times, strict=True):
             # a transmission (and its retries) belongs to the latest request before it ...
-            owner = None
-            for req in requests:
-                if req.time <= t + SLACK:
-                    owner = req
-            if owner is not None and t - owner.time <= HORIZON:
-                owner.matches.append(af)
+            k = bisect.bisect_right(request_times, t + SLACK)
+            if k and t - requests[k - 1].time <= HORIZON:
+                requests[k - 1].matches.append(af)
         for it in its:
             if it.before_air:
                 continue
-            prior = [af for af in frames if af.time - shift <= it.time + SLACK]
-            if not prior or it.time - (prior[-1].time - shift) > HORIZON:
+            n = bisect.bisect_right(frame_times, it.time + SLACK)
+            if not n or it.time - frame_times[n - 1] > HORIZON:
                 continue
-            owner = None
-            for req in requests:
-                if req.time <= it.time:
-                    owner = req
+            k = bisect.bisect_right(request_times, it.time)
+            owner = requests[k - 1] if k else None
             if it.direction == "tx" and owner is not None:
                 # ... a TX status reports the whole burst its request caused (retries included) ...
                 it.matches.extend(af for af in owner.matches if af.time - shift <= it.time + SLACK)
             else:
                 # ... and an RX event hands up the latest transmission before it
-                it.matches.append(prior[-1])
+                it.matches.append(frames[n - 1])
     for it in items:
         it.target.on_air = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
                             for af in it.matches]
