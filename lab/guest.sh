@@ -160,7 +160,8 @@ sleep 2
 log "captures started (tcpdump nlmon0 pid $TCPDUMP_PID, iwmon pid $IWMON_PID, tcpdump hwsim0 pid $AIR_PID)"
 
 # ---------------- AP ----------------
-hostapd -dd -t $W/hostapd.conf > $W/hostapd.log 2>&1 &
+: > $W/hostapd.log   # O_APPEND below: the guest's own "guest:" lines land between hostapd's, not under them
+hostapd -dd -t $W/hostapd.conf >> $W/hostapd.log 2>&1 &
 HOSTAPD_PID=$!
 for i in $(seq 1 60); do grep -q 'AP-ENABLED' $W/hostapd.log && break; sleep 0.5; done
 grep -q 'AP-ENABLED' $W/hostapd.log && log "hostapd AP-ENABLED" || log "hostapd did NOT come up"

@@ -18,7 +18,7 @@ import gzip, os, re, shutil, sys
 SCRATCH = re.compile(r"/tmp/run|/run/fmac-lab")
 PCAPS = ("nlmon.pcap", "iwmon.pcap", "air.pcap")
 LOGS = ("client.log", "hostapd.log")
-TEXT = ("fmac-kernel.log", "fmac-params.txt", "relay.log", "hostapd.conf", "client.conf", "client-main.conf",
+TEXT = ("fmac-kernel.log", "fmac-params.txt", "relay.log", "guest.log", "hostapd.conf", "client.conf", "client-main.conf",
         "result.txt", "client-status.txt", "client-pmksa-before-reconnect.txt", "client-scan-results.txt")
 BIG = 200 * 1024
 
