@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import nl80211dec  # noqa: E402
 from nl80211dec.netlink.message import Attr  # noqa: E402
+from nl80211dec.nl80211 import enums  # noqa: E402
 from nl80211dec.nl80211.policy import spec_for  # noqa: E402
 from nl80211dec.textlog.iwmon_fields import field_of  # noqa: E402
 from nl80211dec.textlog.iwmon_lines import Block, Line, LineSplitter, blocks  # noqa: E402
@@ -38,27 +39,34 @@ from nl80211dec.textlog.iwmon_lines import Block, Line, LineSplitter, blocks  # 
 OUT = ROOT / "nl80211dec" / "textlog" / "iwmon_names.py"
 TOP = "nl80211_attrs"
 
-# Facts only the real field logs (captures/real-brcmfmac, iwmon 3.1/3.3) show,
-# where no pcap of the same moment exists.  (context, label) -> (number, kind).
-ATTR_SUPPLEMENT: dict[tuple[str, str], tuple[int, str]] = {
-    # Pi4 logs print "Wiphy Frequency Hint: 2412" in wpa_supplicant's CONNECT;
-    # NL80211_ATTR_WIPHY_FREQ_HINT is 201 in nl80211.h.
-    (TOP, "Wiphy Frequency Hint"): (201, "u32"),
-    # "MAC Hint D8:3A:DD:60:A3:0C" in the same CONNECT; NL80211_ATTR_MAC_HINT = 200.
-    (TOP, "MAC Hint"): (200, "mac"),
-    # "PMK Lifetime"/"PMK Reauth Threshold" in wpa_supplicant's SET_PMKSA (2025-01-09 log,
-    # FACTS.md section 4); NL80211_ATTR_PMK_LIFETIME = 282, NL80211_ATTR_PMK_REAUTH_THRESHOLD = 283.
-    (TOP, "PMKID"): (85, "binary"),
-    (TOP, "Disconnect by AP"): (71, "flag"),
+# Facts only the real field logs show (captures/real-brcmfmac, iwmon 3.1/3.3 on Raspberry Pis),
+# where no pcap of the same moment exists: (context, printed label) -> (nl80211.h name, kind).
+# The numbers come from the generated kernel enums, so a typo fails the generator.
+ATTR_SUPPLEMENT: dict[tuple[str, str], tuple[str, str]] = {
+    # 2024-12-21 Pi4 logs, GET_SURVEY results: "RX Time: 20 (0x0000000000000014)", "TX Time: 0 (0x...)"
+    ("nl80211_survey_info", "RX Time"): ("TIME_RX", "u64"),
+    ("nl80211_survey_info", "TX Time"): ("TIME_TX", "u64"),
+    # 2024-12-09 and 2024-12-21 logs, SET_POWER_SAVE request: "PS State: 0 (0x00000000)"
+    (TOP, "PS State"): ("PS_STATE", "u32"),
+    # 2024-12-18 and 2024-12-21 logs, wiphy dump of brcmfmac: "Roaming Support: true"
+    (TOP, "Roaming Support"): ("ROAM_SUPPORT", "flag"),
+    # 2024-12-18 and 2025-01-25 logs, iwd's SET_CQM: "RSSI thresholds:" over "Threshold: -70"
+    ("nl80211_attr_cqm", "RSSI thresholds"): ("RSSI_THOLD", "s32"),
 }
 # IEEE 802.11-2020 Table 9-49: reason 15 is the 4-way handshake timeout, printed in the
 # 2024-12-18 log ("Reason Code: 4-Way Handshake timeout"); 1 is "Unspecified reason".
 REASON_SUPPLEMENT = {"4-Way Handshake timeout": 15, "Unspecified reason": 1}
-# Element labels of the 3.x logs: 'Tag N' is iwmon's name for an element it does not
-# know, N the element id, extension elements as 256 + extension id (2024-12-21 and
-# 2025-01-25 logs print "Tag 262" over a 1-byte body where the lab pcaps of iwd 3.8
-# carry element 255 extension 6... not seen: so 'Tag N' is parsed, not tabled).
+# 'Tag N' (an element iwmon has no name for) is parsed, not tabled: N is the element id,
+# 256 + the extension id for an extension element.
 ELEMENT_SUPPLEMENT: dict[str, tuple[int, int]] = {}
+
+
+def _supplement_number(context: str, name: str) -> int:
+    table = enums.ENUMS[context]
+    for num, known in table.items():
+        if known == name:
+            return num
+    raise KeyError(f"{context} has no {name}")
 
 
 def capture_dirs() -> list[Path]:
@@ -186,8 +194,8 @@ def render(learner: Learner, notes: list[str]) -> str:
     attrs: dict[str, dict[str, tuple[tuple[int, str], ...]]] = defaultdict(dict)
     for (context, label), counter in sorted(learner.attrs.items()):
         attrs[context][label] = tuple(key for key, _n in counter.most_common())
-    for (context, label), entry in ATTR_SUPPLEMENT.items():
-        attrs[context].setdefault(label, (entry,))
+    for (context, label), (name, kind) in ATTR_SUPPLEMENT.items():
+        attrs[context].setdefault(label, ((_supplement_number(context, name), kind),))
     elements = {label: _winner(c) for label, c in sorted(learner.elements.items())}
     for label, key in ELEMENT_SUPPLEMENT.items():
         elements.setdefault(label, key)

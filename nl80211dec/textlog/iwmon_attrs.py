@@ -131,7 +131,16 @@ def _mac(field: Field, sub, level, context, num, kind, losses, depth) -> bytes |
 
 
 def _signed(field: Field, sub, level, context, num, kind, losses, depth) -> bytes | None:
-    return encode.sint(int(field.groups[0]), kind)
+    if kind in ("string", "strz"):  # 'Regulatory Alpha2: 00' is a string that reads as a number
+        return _text(Field(field.label, "text", field.groups), sub, level, context, num, kind, losses, depth)
+    value = int(field.groups[0])
+    if kind in SIGNED_KINDS:
+        return encode.sint(value, kind)
+    size = SIZES.get(kind)  # a signed value in an unsigned attribute ('Noise dBm: -72' in a u8)
+    return None if size is None else encode.uint(value % (1 << 8 * size), size)
+
+
+SIGNED_KINDS = frozenset(("s8", "s16", "s32", "s64"))
 
 
 def _len(field: Field, sub, level, context, num, kind, losses, depth) -> bytes | None:
@@ -151,18 +160,47 @@ def _len(field: Field, sub, level, context, num, kind, losses, depth) -> bytes |
             return data
     if kind == "sta_flag_update":
         return _sta_flags(sub, level + 1)
+    if kind in INDEXED:
+        return _indexed(sub, level + 1)
     return None
 
 
+INDEXED = frozenset(("freqs", "ssids"))
+
+
+def _indexed(sub: list[Line], level: int) -> bytes | None:
+    """An array iwmon prints one entry a line, labelled by its index ('0: 2412 (0x0000096c)', '0: len 7')."""
+    out = bytearray()
+    for head, lines in children(sub, level):
+        field = field_of(head.text)
+        if head.level != level or field is None or not field.label.isdigit():
+            return None
+        if field.shape == "int":
+            payload = encode.printed_uint(field.groups[0], field.groups[1])
+        elif field.shape == "len":
+            payload = hexdump_under(lines, level)
+            payload = payload if len(payload) == int(field.groups[0]) else None
+        else:
+            payload = None
+        if payload is None:
+            return None
+        out += encode.nlattr(int(field.label), payload)
+    return bytes(out)
+
+
 def _list(field: Field, sub, level, context, num, kind, losses, depth) -> bytes | None:
-    """'Label:' and one selector per line below (cipher and AKM suites)."""
-    if kind not in ("suites", "suite"):
+    """'Label:' and one value per line below: suite selectors, or signed thresholds ('Threshold: -70')."""
+    if kind not in ("suites", "suite") and kind not in SIGNED_KINDS:
         return None
     out = bytearray()
     for line in sub:
         if line.level != level + 1:
             continue
-        value = encode.suite(line.text)
+        if kind in SIGNED_KINDS:
+            item = field_of(line.text)
+            value = encode.sint(int(item.groups[0]), kind) if item and item.shape == "signed" else None
+        else:
+            value = encode.suite(line.text)
         if value is None:
             return None
         out += value
@@ -223,21 +261,33 @@ def element_id(label: str) -> tuple[int, int] | None:
 
 
 def _elements(sub: list[Line], level: int, size: int, losses: Losses) -> bytes | None:
-    """Elements, each rebuilt from its label (the id) and the hexdump under it (the body)."""
-    out = bytearray()
+    """Elements, each rebuilt from its label (the id) and the hexdump under it (the body).
+
+    iwmon prints a few elements over two lines of the same level (Supported
+    Operating Classes: 'Current Operating Class: 81', then 'Supported Operating
+    Class: 81' with the hexdump), so a line with an unknown label continues the
+    element above it.
+    """
+    found: list[tuple[tuple[int, int], bytearray]] = []
     for head, lines in children(sub, level):
         if head.level != level or hex_bytes(head.text) is not None:
             continue
         field = field_of(head.text)
         label = field.label if field is not None else head.text
         key = element_id(label)
-        body = hexdump_under(lines, level)
-        if key is None or len(body) > 255:
+        if key is None and not found:
             losses.lose("element label not in the name table", f"element/{label}")
             continue
-        eid, ext = key
+        if key is not None:
+            found.append((key, bytearray()))
+        found[-1][1].extend(hexdump_under(lines, level))
+    out = bytearray()
+    for (eid, ext), body in found:
         if ext >= 0:
-            body = bytes([ext]) + body
+            body = bytearray([ext]) + body
+        if len(body) > 255:
+            losses.lose("element longer than an element can be", f"element/{eid}")
+            continue
         out += bytes([eid, len(body)]) + body
     if len(out) != size:
         losses.partial += 1

@@ -167,13 +167,18 @@ class MessageBuilder:
         return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(encode.nlerror(-errno, echo, flags, seq, 0)))
 
     def _answered(self, cmd: int, request_cmds: tuple[int, ...], *, close: bool = False) -> _Request | None:
-        """The latest outstanding request with one of ``request_cmds``."""
-        for seq in reversed(self._requests):
-            req = self._requests[seq]
-            if req.cmd in request_cmds:
-                if close:
-                    del self._requests[seq]
-                return req
+        """The latest outstanding request with one of ``request_cmds``, else the latest zeroed one.
+
+        A zeroed request (command 0, wiped by the kernel) can be the one a
+        Result answers: iwmon itself printed the Response as 'Unknown (0x00)'.
+        """
+        for wanted in (request_cmds, (0,)):
+            for seq in reversed(self._requests):
+                req = self._requests[seq]
+                if req.cmd in wanted:
+                    if close:
+                        del self._requests[seq]
+                    return req
         return None
 
     def _fresh(self) -> int:

@@ -49,7 +49,8 @@ iwmon.pcap it decoded) plus a cited supplement; do not edit.
 ATTRS: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {'nl80211_attr_cqm': {'CQM RSSI Level': ((9, 'u32'),),
                       'RSSI hysteresis': ((2, 'u32'),),
                       'RSSI threshold': ((1, 's32'),),
-                      'RSSI threshold event': ((3, 'u32'),)},
+                      'RSSI threshold event': ((3, 'u32'),),
+                      'RSSI thresholds': ((1, 's32'),)},
  'nl80211_attrs': {'4-Address': ((83, 'u8'),),
                    'ACK': ((92, 'flag'),),
                    'AKM Suites': ((76, 'suites'),),
@@ -118,6 +119,7 @@ ATTRS: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {'nl80211_attr_cqm': 
                    'Offchannel TX OK': ((108, 'flag'),),
                    'PMK': ((254, 'binary'),),
                    'PMKID': ((85, 'binary'),),
+                   'PS State': ((93, 'u32'),),
                    'Privacy': ((70, 'flag'),),
                    'Protocol Features': ((173, 'bitmask'),),
                    'RX Frame Types': ((100, 'frame_types'),),
@@ -131,6 +133,7 @@ ATTRS: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {'nl80211_attr_cqm': 
                    'Rekey Data': ((122, 'nested'),),
                    'Request IE': ((77, 'ies'),),
                    'Response IE': ((78, 'ies'),),
+                   'Roaming Support': ((131, 'flag'),),
                    'SSID': ((52, 'ssid'),),
                    'Scan Flags': ((158, 'bitmask'),),
                    'Scan Frequencies': ((44, 'freqs'),),
@@ -236,7 +239,9 @@ ATTRS: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {'nl80211_attr_cqm': 
  'nl80211_survey_info': {'Busy Time': ((5, 'u64'),),
                          'Frequency': ((1, 'u32'),),
                          'Noise dBm': ((2, 'u8'),),
-                         'Survey Time': ((4, 'u64'),)}}
+                         'RX Time': ((7, 'u64'),),
+                         'Survey Time': ((4, 'u64'),),
+                         'TX Time': ((8, 'u64'),)}}
 
 # printed element label -> (element id, extension id or -1)
 ELEMENTS: dict[str, tuple[int, int]] = {'Current Operating Class': (59, -1),
