@@ -36,6 +36,8 @@ def ground_truth(readme):
 
 
 def main(src, dst):
+    if not os.path.exists(f"{src}/result.txt"):
+        sys.exit(f"ship.py: {src} is not a post-processed run (no result.txt)")
     os.makedirs(dst, exist_ok=True)
     for f in PCAPS:
         if os.path.exists(f"{src}/{f}"):
@@ -49,15 +51,16 @@ def main(src, dst):
             if os.path.exists(old):
                 os.remove(old)
         if len(txt.encode()) > BIG:
-            with gzip.open(f"{dst}/{f}.gz", "wt", compresslevel=9) as g:
-                g.write(txt)
+            with open(f"{dst}/{f}.gz", "wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as g:
+                g.write(txt.encode())
         else:
             open(f"{dst}/{f}", "w").write(txt)
     for f in TEXT:
         if os.path.exists(f"{src}/{f}"):
             open(f"{dst}/{f}", "w").write(clean(open(f"{src}/{f}", errors="replace").read()))
     if os.path.exists(f"{src}/iwmon.txt"):
-        with open(f"{src}/iwmon.txt", "rb") as i, gzip.GzipFile(f"{dst}/iwmon.txt.gz", "wb", 9, mtime=0) as g:
+        with open(f"{src}/iwmon.txt", "rb") as i, open(f"{dst}/iwmon.txt.gz", "wb") as raw, \
+                gzip.GzipFile("", "wb", 9, raw, mtime=0) as g:
             shutil.copyfileobj(i, g)
     src_gt = ground_truth(f"{src}/README.md")
     if src_gt and "not written yet" in src_gt:
