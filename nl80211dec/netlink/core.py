@@ -1,20 +1,20 @@
 """Fast netlink framing: messages in a buffer and the attributes in a payload.
 
-Plain ``struct`` on purpose (see DEVELOPERS.md, "one truth, two speeds"): the
-layouts are the Construct schemas in :mod:`.schemas`, and the tests check this
-module against them byte for byte.
+Plain ``struct`` for speed ("one truth, two speeds", docs/architecture.md):
+the structs are derived from the Construct schemas in :mod:`.schemas`, in both
+byte orders (netlink is host order; a big-endian router's capture exists).
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterator
 
-NLMSG_HDR = struct.Struct("<IHHII")
-NLMSG_HDR_BE = struct.Struct(">IHHII")
-NLA_HDR = struct.Struct("<HH")
-NLA_HDR_BE = struct.Struct(">HH")
-NLA_HEADERS = {"<": NLA_HDR, ">": NLA_HDR_BE}  # by byte order
+from ..wire.layout import fixed_layout
+from .schemas import NlAttrHdr, NlMsgHdr
+
+# by byte order; the walks below unpack these fields by position
+NLMSG_HEADERS = {o: fixed_layout(NlMsgHdr, o).unpacks_as("length", "type", "flags", "seq", "pid") for o in "<>"}
+NLA_HEADERS = {o: fixed_layout(NlAttrHdr, o).unpacks_as("length", "type") for o in "<>"}
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
@@ -64,14 +64,12 @@ def host_order(buf: bytes, start: int = 0) -> str:
     Netlink is host-order; a capture from a big-endian router reads as an
     absurd length little-endian.  The length that fits the buffer wins.
     """
-    if len(buf) - start < 16:
+    size = NLMSG_HEADERS["<"].size
+    if len(buf) - start < size:
         return "<"
-    le = NLMSG_HDR.unpack_from(buf, start)[0]
-    if 16 <= le <= len(buf) - start:
-        return "<"
-    be = NLMSG_HDR_BE.unpack_from(buf, start)[0]
-    if 16 <= be <= len(buf) - start:
-        return ">"
+    for order in "<>":
+        if size <= NLMSG_HEADERS[order].unpack_from(buf, start)[0] <= len(buf) - start:
+            return order
     return "<"
 
 
@@ -82,17 +80,18 @@ def split_messages(buf: bytes, start: int = 0, order: str = "<"
     ``problem`` is None for a sound message; a damaged one is yielded once with
     the reason and ends the walk (the rest of the buffer cannot be framed).
     """
-    hdr = NLMSG_HDR if order == "<" else NLMSG_HDR_BE
+    hdr = NLMSG_HEADERS[order]
+    size = hdr.size
     end = len(buf)
     pos = start
     while pos < end:
-        if end - pos < 16:
+        if end - pos < size:
             if buf[pos:end].count(0) == end - pos:  # alignment padding
                 return
             yield pos, end - pos, 0, 0, 0, 0, f"{end - pos} trailing bytes, shorter than a netlink header"
             return
         length, mtype, flags, seq, pid = hdr.unpack_from(buf, pos)
-        if length < 16:
+        if length < size:
             yield pos, end - pos, mtype, flags, seq, pid, f"nlmsg_len {length} is shorter than the header"
             return
         if pos + length > end:
@@ -111,18 +110,19 @@ def iter_attrs(buf: bytes, start: int, end: int, order: str = "<"
     attribute is yielded with its reason and ends the walk.
     """
     hdr = NLA_HEADERS[order]
+    size = hdr.size
     pos = start
     while pos < end:
-        if end - pos < 4:
+        if end - pos < size:
             yield 0, 0, pos, end, f"{end - pos} trailing bytes, shorter than an attribute header"
             return
         alen, atype = hdr.unpack_from(buf, pos)
-        if alen < 4:
-            yield atype & NLA_TYPE_MASK, atype & 0xC000, pos, end, f"attribute length {alen} is below 4"
+        if alen < size:
+            yield atype & NLA_TYPE_MASK, atype & 0xC000, pos, end, f"attribute length {alen} is below {size}"
             return
         if pos + alen > end:
-            yield atype & NLA_TYPE_MASK, atype & 0xC000, pos + 4, end, (
+            yield atype & NLA_TYPE_MASK, atype & 0xC000, pos + size, end, (
                 f"attribute length {alen} runs past the end ({end - pos} bytes left)")
             return
-        yield atype & NLA_TYPE_MASK, atype & 0xC000, pos + 4, pos + alen, None
+        yield atype & NLA_TYPE_MASK, atype & 0xC000, pos + size, pos + alen, None
         pos += (alen + 3) & ~3

@@ -1,8 +1,9 @@
 """Construct schemas of netlink layouts (host byte order; little-endian forms).
 
 These are the declarative truth for nlmsghdr, genlmsghdr, nlattr and
-nlmsgerr; :mod:`nl80211dec.netlink.core` parses the same bytes with ``struct``
-for speed and the tests hold the two to byte-for-byte agreement.
+nlmsgerr: :mod:`nl80211dec.netlink.core` and :mod:`.ack` unpack with structs
+derived from them (:mod:`nl80211dec.wire.layout`, re-based to the capture's
+byte order), and the tests walk the same bytes with both.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ GenlMsgHdr = Struct("cmd" / Int8ul, "version" / Int8ul, "reserved" / Int16ul)
 # nla_type's top bits: NLA_F_NESTED (0x8000) and NLA_F_NET_BYTEORDER (0x4000).
 NlAttrType = BitStruct("nested" / Flag, "net_byteorder" / Flag, "type" / BitsInteger(14, swapped=True))
 
+NlAttrHdr = Struct("length" / Int16ul, "type" / Int16ul)
+
 NlAttr = Aligned(4, Struct(
-    "length" / Int16ul,
-    "type" / Int16ul,
+    *NlAttrHdr.subcons,
     "value" / Bytes(this.length - 4),
 ))
 
