@@ -2,15 +2,17 @@
 
 The header says what follows: ARPHRD_NETLINK (824) with the netlink protocol
 (0 route, 16 generic), or ARPHRD_ETHER (1) with ethertype 0x888e for the
-EAPoL frames iwmon records from the control port.
+EAPoL frames iwmon records from the control port.  The headers are read with
+structs derived from the schemas in :mod:`.schemas`, by field name.
 """
 
 from __future__ import annotations
 
-import struct
 from functools import lru_cache
 
 from ..errors import DecodeError
+from ..wire.layout import Layout, fixed_layout
+from .schemas import CookedHeader, CookedHeaderV2
 
 LINKTYPE_LINUX_SLL = 113
 LINKTYPE_NETLINK = 253
@@ -23,8 +25,13 @@ ETH_P_PAE = 0x888E
 
 NETLINK_PROTOCOLS = {0: "route", 16: "generic"}
 
-_SLL = struct.Struct(">HHH8sH")
-_SLL2 = struct.Struct(">HHIHBB8s")
+# link type -> the header's layout, and what the header is called in errors
+_HEADERS: dict[int, tuple[Layout, str]] = {
+    LINKTYPE_LINUX_SLL: (fixed_layout(CookedHeader), "cooked header"),
+    LINKTYPE_NETLINK: (fixed_layout(CookedHeader), "cooked header"),
+    LINKTYPE_LINUX_SLL2: (fixed_layout(CookedHeaderV2), "SLL2 header"),
+}
+_LONGEST = max(layout.size for layout, _ in _HEADERS.values())
 
 
 class LinkFrame:
@@ -47,21 +54,18 @@ class LinkFrame:
 
 def parse_link(linktype: int, data: bytes) -> LinkFrame:
     """Parse the cooked header of a record of ``linktype`` (frames are shared: read-only)."""
-    return _parse_header(linktype, data[:20] if linktype == LINKTYPE_LINUX_SLL2 else data[:16])
+    spec = _HEADERS.get(linktype)
+    return _parse_header(linktype, data[:spec[0].size if spec else _LONGEST])
 
 
 @lru_cache(maxsize=1024)  # a capture repeats a handful of headers: parse each once
 def _parse_header(linktype: int, data: bytes) -> LinkFrame:
-    if linktype in (LINKTYPE_LINUX_SLL, LINKTYPE_NETLINK):
-        if len(data) < 16:
-            raise DecodeError(f"record of {len(data)} bytes is shorter than the 16-byte cooked header",
-                              layer="link", offset=0)
-        pkttype, hatype, _alen, _addr, proto = _SLL.unpack_from(data)
-        return LinkFrame(pkttype, hatype, proto, 16)
-    if linktype == LINKTYPE_LINUX_SLL2:
-        if len(data) < 20:
-            raise DecodeError(f"record of {len(data)} bytes is shorter than the 20-byte SLL2 header",
-                              layer="link", offset=0)
-        proto, _res, _ifindex, hatype, pkttype, _alen, _addr = _SLL2.unpack_from(data)
-        return LinkFrame(pkttype, hatype, proto, 20)
-    raise DecodeError(f"link type {linktype} carries no netlink", layer="link", offset=0)
+    spec = _HEADERS.get(linktype)
+    if spec is None:
+        raise DecodeError(f"link type {linktype} carries no netlink", layer="link", offset=0)
+    layout, what = spec
+    if len(data) < layout.size:
+        raise DecodeError(f"record of {len(data)} bytes is shorter than the {layout.size}-byte {what}",
+                          layer="link", offset=0)
+    h = layout.parse(data)
+    return LinkFrame(h["pkttype"], h["hatype"], h["protocol"], layout.size)

@@ -1,4 +1,4 @@
-"""Construct schemas of the cooked link headers (big-endian, as written)."""
+"""Construct schemas of the cooked link headers (big-endian, as written): what :mod:`.cooked` reads."""
 
 from __future__ import annotations
 
