@@ -3,20 +3,27 @@
 The key information bits say which message of the 4-way (or group) handshake
 a frame is; the MIC length depends on the AKM, so it is inferred from the
 frame's length (16 octets for PSK/SAE, 24 or 32 for Suite B / FT-SHA384).
+The header and the fixed part of the descriptor are unpacked with structs
+derived from :mod:`.schemas` (``EapolHeader``, ``eapol_key``).
 """
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
+from ..wire.layout import fixed_layout
 from .elements import ElementList
+from .schemas import EapolHeader, eapol_key
 
 EAPOL_TYPES = {0: "EAP-Packet", 1: "Start", 2: "Logoff", 3: "Key", 4: "Encapsulated-ASF-Alert"}
 DESCRIPTORS = {1: "RC4", 2: "RSN", 254: "WPA"}
 KEY_INFO_BITS = {3: "pairwise", 6: "install", 7: "ack", 8: "mic", 9: "secure", 10: "error", 11: "request",
                  12: "encrypted_key_data", 13: "smk"}
-_FIXED = struct.Struct(">BHHQ32s16s8s8s")  # descriptor .. reserved (77 octets)
+_HEADER = fixed_layout(EapolHeader).unpacks_as("version", "type", "length")
+_FIXED = fixed_layout(eapol_key(), until="mic").unpacks_as(  # descriptor .. reserved (77 octets)
+    "descriptor", "key_info", "key_length", "replay_counter", "nonce", "iv", "rsc", "reserved")
+_KEY_DATA_LENGTH = fixed_layout(eapol_key()).field("key_data_length").struct  # follows the MIC
+MIC_LENGTHS = (16, 24, 32, 0)  # tried in this order; the one the key data length agrees with wins
 
 
 class Eapol:
@@ -102,30 +109,31 @@ def _name_message(ki: int, nonce: bytes, key_data_len: int) -> str:
 def decode_eapol(raw: bytes) -> Eapol:
     """Decode an EAPoL frame (the payload after the Ethernet header)."""
     e = Eapol()
-    if len(raw) < 4:
+    if len(raw) < _HEADER.size:
         e.problem = f"{len(raw)} octets: shorter than the EAPoL header"
         return e
-    e.version, e.type, e.length = struct.unpack_from(">BBH", raw)
-    body = raw[4:4 + e.length]
+    e.version, e.type, e.length = _HEADER.unpack_from(raw)
+    body = raw[_HEADER.size:_HEADER.size + e.length]
     if len(body) < e.length:
         e.problem = f"header says {e.length} octets, {len(body)} present"
     if e.type != 3:
         return e
-    if len(body) < _FIXED.size + 2:
+    kdl, mic_at = _KEY_DATA_LENGTH, _FIXED.size
+    if len(body) < mic_at + kdl.size:
         e.problem = f"EAPoL-Key of {len(body)} octets is shorter than its fixed fields"
         return e
     (e.descriptor, e.key_info, e.key_length, e.replay_counter, e.nonce, e.iv, e.rsc,
      _reserved) = _FIXED.unpack_from(body)
-    mic_len = next((m for m in (16, 24, 32, 0)
-                    if len(body) >= _FIXED.size + m + 2
-                    and struct.unpack_from(">H", body, _FIXED.size + m)[0] == len(body) - _FIXED.size - m - 2),
+    mic_len = next((m for m in MIC_LENGTHS
+                    if len(body) >= mic_at + m + kdl.size
+                    and kdl.unpack_from(body, mic_at + m)[0] == len(body) - mic_at - m - kdl.size),
                    16)
-    e.mic = body[_FIXED.size:_FIXED.size + mic_len]
-    if len(body) < _FIXED.size + mic_len + 2:
+    e.mic = body[mic_at:mic_at + mic_len]
+    if len(body) < mic_at + mic_len + kdl.size:
         e.problem = "EAPoL-Key ends before the key data length"
         return e
-    (e.key_data_length,) = struct.unpack_from(">H", body, _FIXED.size + mic_len)
-    e.key_data = body[_FIXED.size + mic_len + 2:]
+    (e.key_data_length,) = kdl.unpack_from(body, mic_at + mic_len)
+    e.key_data = body[mic_at + mic_len + kdl.size:]
     if len(e.key_data) != e.key_data_length:
         e.problem = f"key data length says {e.key_data_length}, {len(e.key_data)} octets present"
     e.handshake = _name_message(e.key_info, e.nonce, e.key_data_length)

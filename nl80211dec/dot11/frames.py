@@ -1,19 +1,22 @@
 """802.11 frames: header, addresses by role, and management bodies.
 
-Body layouts are one table (:data:`BODY_FIELDS`, mirroring the Construct
-schemas in :mod:`.schemas`) read by one loop; only Authentication (SAE) and
-Action need code of their own.  A short or odd frame is flagged, not fatal.
+The fixed fields of each management body are derived from its Construct
+schema (:data:`.schemas.MGMT_BODIES`) into one table (:data:`BODY_FIELDS`)
+read by one loop; how each field reads is a kind keyed by its name
+(:data:`FIELD_KINDS`).  Only Authentication (SAE) and Action need code of
+their own.  A short or odd frame is flagged, not fatal.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from typing import Any
 
 from ..wire import ieee80211 as enums
+from ..wire.layout import Field, fixed_layout
 from ..wire.text import format_mac, named
 from .elements import ElementList
+from .schemas import MGMT_BODIES, MgmtHeader
 
 FLAG_NAMES = ["to_ds", "from_ds", "more_frag", "retry", "power_mgmt", "more_data", "protected", "order"]
 ZERO_MAC = "00:00:00:00:00:00"
@@ -22,18 +25,38 @@ ZERO_MAC = "00:00:00:00:00:00"
 # The SAE layer above provides it (it keeps each exchange's context); without one the body stays bytes.
 AuthBodyDecoder = Callable[[str, str, int, int, bytes], Any]
 
-# subtype -> fixed fields before the elements: (name, struct format, kind)
-BODY_FIELDS: dict[int, list[tuple[str, str, str]]] = {
-    0: [("capability", "H", "cap"), ("listen_interval", "H", "int")],
-    1: [("capability", "H", "cap"), ("status", "H", "status"), ("aid", "H", "aid")],
-    2: [("capability", "H", "cap"), ("listen_interval", "H", "int"), ("current_ap", "6s", "mac")],
-    3: [("capability", "H", "cap"), ("status", "H", "status"), ("aid", "H", "aid")],
-    4: [],
-    5: [("timestamp", "Q", "int"), ("beacon_interval", "H", "int"), ("capability", "H", "cap")],
-    8: [("timestamp", "Q", "int"), ("beacon_interval", "H", "int"), ("capability", "H", "cap")],
-    10: [("reason", "H", "reason")],
-    11: [("algorithm", "H", "auth_alg"), ("transaction", "H", "int"), ("status", "H", "status")],
-    12: [("reason", "H", "reason")],
+# the header fields every frame type has at the same place (the addresses depend on the type: _addresses)
+_FC, _DURATION, _SEQ_CTRL = (fixed_layout(MgmtHeader).field(n) for n in ("frame_control", "duration", "seq_ctrl"))
+
+ACTION = 13  # its category decides how the action code reads: decoded by _action, not the table
+
+# schema field name -> how users read it (a field missing here fails at import)
+FIELD_KINDS = {
+    "capability": "cap", "listen_interval": "int", "current_ap": "mac", "status": "status", "aid": "aid",
+    "timestamp": "int", "beacon_interval": "int", "reason": "reason", "algorithm": "auth_alg",
+    "transaction": "int",
+}
+
+
+def _capability(value: int) -> str:
+    names = [n for bit, n in enums.CAPABILITY_BITS.items() if value & bit]
+    return f"{value:#06x}" + (f" ({','.join(names)})" if names else "")
+
+
+RENDER: dict[str, Callable[[Any], Any]] = {
+    "status": lambda v: named(v, enums.STATUS_CODES),
+    "reason": lambda v: named(v, enums.REASON_CODES),
+    "auth_alg": lambda v: named(v, enums.AUTH_ALGORITHMS),
+    "cap": _capability,
+    "aid": lambda v: v & 0x3FFF,
+    "mac": format_mac,
+    "int": lambda v: v,
+}
+
+# subtype -> (fixed fields with their renderer, where the elements start)
+BODY_FIELDS: dict[int, tuple[tuple[tuple[Field, Callable[[Any], Any]], ...], int]] = {
+    subtype: (tuple((f, RENDER[FIELD_KINDS[f.name]]) for f in layout.fields), layout.size)
+    for subtype, layout in ((sub, fixed_layout(schema)) for sub, schema in MGMT_BODIES.items() if sub != ACTION)
 }
 
 ACTION_TABLES = {
@@ -166,10 +189,10 @@ def decode_frame(raw: bytes, sae: AuthBodyDecoder | None = None) -> Frame:
     ``sae`` decodes SAE Authentication bodies (``nl80211dec.sae.body.SaeAuthDecoder``).
     """
     f = Frame(raw)
-    if len(raw) < 2:
+    if len(raw) < _FC.struct.size:
         f.problem = f"{len(raw)} octets: no frame control"
         return f
-    (f.fc,) = struct.unpack_from("<H", raw)
+    (f.fc,) = _FC.struct.unpack_from(raw, _FC.offset)
     f.ftype, f.subtype = f.fc >> 2 & 3, f.fc >> 4 & 0xF
     f.type_name = enums.FRAME_TYPES.get(f.ftype, str(f.ftype))
     f.subtype_name = enums.FRAME_SUBTYPES.get(f.ftype, {}).get(f.subtype, f"SUBTYPE_{f.subtype}")
@@ -180,13 +203,13 @@ def decode_frame(raw: bytes, sae: AuthBodyDecoder | None = None) -> Frame:
     if len(raw) < need:
         f.problem = f"{len(raw)} octets: shorter than the {need}-octet header"
         return f
-    (f.duration,) = struct.unpack_from("<H", raw, 2)
+    (f.duration,) = _DURATION.struct.unpack_from(raw, _DURATION.offset)
     hdr_len = _addresses(f, raw)
     if len(raw) < hdr_len:
         f.problem = f"{len(raw)} octets: shorter than the {hdr_len}-octet header"
         return f
     if f.ftype != 1:
-        (sc,) = struct.unpack_from("<H", raw, 22)
+        (sc,) = _SEQ_CTRL.struct.unpack_from(raw, _SEQ_CTRL.offset)
         f.seq, f.frag = sc >> 4, sc & 0xF
     f.body = raw[hdr_len:]
     if f.ftype == 0:
@@ -199,49 +222,30 @@ def _management(f: Frame, sae: AuthBodyDecoder | None) -> None:
     if "protected" in f.flags and f.subtype in (10, 12, 13):
         f.fields["protected_body"] = f"{len(body)} octets (encrypted with the PTK; not decodable)"
         return
-    pos = 0
-    for name, fmt, kind in BODY_FIELDS.get(f.subtype, []):
-        size = struct.calcsize("<" + fmt)
-        if pos + size > len(body):
-            f.problem = f"body ends before {name} ({len(body)} octets)"
+    fields, size = BODY_FIELDS.get(f.subtype, ((), 0))
+    for field, render in fields:
+        if field.offset + field.struct.size > len(body):
+            f.problem = f"body ends before {field.name} ({len(body)} octets)"
             return
-        (value,) = struct.unpack_from("<" + fmt, body, pos)
-        pos += size
-        f.numbers[name] = value
-        f.fields[name] = _render(kind, value)
-    rest = body[pos:]
+        (value,) = field.struct.unpack_from(body, field.offset)
+        f.numbers[field.name] = value
+        f.fields[field.name] = render(value)
+    rest = body[size:]
     if f.subtype == 11:
         _authentication(f, rest, sae)
-    elif f.subtype == 13:
+    elif f.subtype == ACTION:
         _action(f, rest)
     elif f.subtype in BODY_FIELDS:
         f.elements = ElementList(rest)
 
 
-def _render(kind: str, value: Any) -> Any:
-    if kind == "status":
-        return named(value, enums.STATUS_CODES)
-    if kind == "reason":
-        return named(value, enums.REASON_CODES)
-    if kind == "auth_alg":
-        return named(value, enums.AUTH_ALGORITHMS)
-    if kind == "cap":
-        names = [n for bit, n in enums.CAPABILITY_BITS.items() if value & bit]
-        return f"{value:#06x}" + (f" ({','.join(names)})" if names else "")
-    if kind == "aid":
-        return value & 0x3FFF
-    if kind == "mac":
-        return format_mac(value)
-    return value
-
-
 def _authentication(f: Frame, rest: bytes, sae: AuthBodyDecoder | None) -> None:
-    alg, seq, status = struct.unpack_from("<HHH", f.body)
-    if alg != 3:
+    n = f.numbers
+    if n["algorithm"] != 3:
         f.elements = ElementList(rest) if rest else None
         return
     if sae is not None:
-        f.sae = sae(f.addrs[0][1], f.addrs[1][1], seq, status, rest)
+        f.sae = sae(f.addrs[0][1], f.addrs[1][1], n["transaction"], n["status"], rest)
 
 
 def _action(f: Frame, rest: bytes) -> None:

@@ -1,8 +1,10 @@
 """Construct schemas of 802.11 management frames, elements and EAPoL-Key.
 
-The declarative truth for the layouts :mod:`.frames`, :mod:`.elements` and
-:mod:`.eapol` parse with ``struct``; the tests and the scenario builder build
-frames with these.
+The declarative truth: :mod:`.frames` and :mod:`.eapol` unpack with structs
+derived from these (management bodies' fixed fields, EAPoL header and Key
+descriptor), so a field's name here is the name users read; :mod:`.elements`
+walks element bodies by hand and the tests hold it to these.  The tests and
+the scenario builder build frames with these.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ AssocReqBody = Struct("capability" / Int16ul, "listen_interval" / Int16ul, "elem
 ReassocReqBody = Struct("capability" / Int16ul, "listen_interval" / Int16ul, "current_ap" / Bytes(6),
                         "elements" / GreedyBytes)
 AssocRespBody = Struct("capability" / Int16ul, "status" / Int16ul, "aid" / Int16ul, "elements" / GreedyBytes)
-BeaconBody = Struct("timestamp" / Int64ul, "interval" / Int16ul, "capability" / Int16ul, "elements" / GreedyBytes)
+BeaconBody = Struct("timestamp" / Int64ul, "beacon_interval" / Int16ul, "capability" / Int16ul,
+                    "elements" / GreedyBytes)
 ReasonBody = Struct("reason" / Int16ul, "elements" / GreedyBytes)
 ActionBody = Struct("category" / Int8ub, "action" / Int8ub, "rest" / GreedyBytes)
 
