@@ -2,7 +2,8 @@
 
 Records are read one at a time from the file object, so memory does not grow
 with the capture.  Damage ends the stream with a :class:`DecodeError` kept in
-``reader.damage``; everything before it has been yielded.
+``reader.damage``; everything before it has been yielded.  Headers are
+unpacked with structs derived from the schemas in :mod:`.schemas`.
 """
 
 from __future__ import annotations
@@ -10,26 +11,43 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import struct
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..errors import DecodeError, NotACaptureError, TruncatedError
-from . import blocks as S
+from ..wire.layout import fixed_layout
+from . import schemas as S
 
 # No real capture record is larger than this; a larger length is corruption,
 # and must not become a huge allocation.
 MAX_RECORD = 1 << 20
 
-_MAGICS = {
-    b"\xd4\xc3\xb2\xa1": ("<", 1e-6),
-    b"\xa1\xb2\xc3\xd4": (">", 1e-6),
-    b"\x4d\x3c\xb2\xa1": ("<", 1e-9),
-    b"\xa1\xb2\x3c\x4d": (">", 1e-9),
-}
-_PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
+_ORDERS = {"<": "little", ">": "big"}
+# the magic as it appears in the file -> byte order, seconds per timestamp unit
+_MAGICS = {magic.to_bytes(4, byteorder): (order, unit)
+           for magic, unit in ((S.PCAP_MAGIC_US, 1e-6), (S.PCAP_MAGIC_NS, 1e-9))
+           for order, byteorder in _ORDERS.items()}
+_PCAPNG_SHB = S.PCAPNG_SHB.to_bytes(4, "big")  # a palindrome: the same in either order
+_PCAPNG_BOMS = {S.PCAPNG_BOM.to_bytes(4, byteorder): order for order, byteorder in _ORDERS.items()}
+
+# by byte order; the readers below unpack these fields by position
+_PCAP_HEADER = {"<": fixed_layout(S.PcapHeaderLE), ">": fixed_layout(S.PcapHeaderBE)}
+_PCAP_RECORD = {o: layout.unpacks_as("ts_sec", "ts_frac", "incl_len", "orig_len") for o, layout in
+                (("<", fixed_layout(S.PcapRecordLE)), (">", fixed_layout(S.PcapRecordBE)))}
+_BLOCK = {o: fixed_layout(S.PcapngBlock, o).unpacks_as("block_type", "block_len") for o in _ORDERS}
+_BLOCK_HEAD = _BLOCK["<"].size
+_BLOCK_TAIL = S.PcapngBlock.block_len2.sizeof()  # the length repeated after the body
+_BLOCK_FRAMING = _BLOCK_HEAD + _BLOCK_TAIL
+_SHB_MIN = _BLOCK_FRAMING + fixed_layout(S.PcapngSHBBody).size
+_IDB = {o: fixed_layout(S.PcapngIDBBody, o).unpacks_as("linktype", "reserved", "snaplen") for o in _ORDERS}
+_EPB = {o: fixed_layout(S.PcapngEPBBody, o).unpacks_as("interface_id", "ts_high", "ts_low", "cap_len", "orig_len")
+        for o in _ORDERS}
+_OPB = {o: fixed_layout(S.PcapngOPBBody, o).unpacks_as(
+    "interface_id", "drops_count", "ts_high", "ts_low", "cap_len", "orig_len") for o in _ORDERS}
+_SPB = {o: fixed_layout(S.PcapngSPBBody, o).unpacks_as("orig_len") for o in _ORDERS}
+_OPTION = {o: fixed_layout(S.PcapngOption, o).unpacks_as("code", "length") for o in _ORDERS}
 
 
 @dataclass(slots=True)
@@ -118,10 +136,10 @@ class CaptureReader:
         if magic in _MAGICS:
             self.format = "pcap"
             self._endian, self._tsunit = _MAGICS[magic]
-            rest = self._read_header(20)
-            _maj, _min, _zone, _sig, snaplen, linktype = struct.unpack(self._endian + "HHIIII", rest)
-            self.snaplen = snaplen
-            self.linktypes = [linktype & 0xFFFF]
+            header = _PCAP_HEADER[self._endian]
+            h = header.parse(magic + self._read_header(header.size - len(magic)))
+            self.snaplen = h["snaplen"]
+            self.linktypes = [h["linktype"] & 0xFFFF]
         elif magic == _PCAPNG_SHB:
             self.format = "pcapng"
             self.linktypes = []
@@ -178,29 +196,30 @@ class CaptureReader:
 
     # -- classic pcap ----------------------------------------------------
     def _pcap_records(self) -> Iterator[Record]:
-        hdr = struct.Struct(self._endian + "IIII")
+        hdr = _PCAP_RECORD[self._endian]
+        size = hdr.size
         unit = self._tsunit
-        offset = 24
+        offset = _PCAP_HEADER[self._endian].size
         limit = max(self.snaplen, 262144) if self.snaplen else MAX_RECORD
         limit = min(limit, MAX_RECORD)
         number = 0
         linktype = self.linktypes[0]
         while True:
-            head = self._read_upto(16, offset)
+            head = self._read_upto(size, offset)
             if not head:
                 return
-            if len(head) < 16:
-                raise TruncatedError(f"file ends inside a record header ({len(head)} of 16 bytes)",
+            if len(head) < size:
+                raise TruncatedError(f"file ends inside a record header ({len(head)} of {size} bytes)",
                                      layer="capture", offset=offset)
             sec, frac, incl, orig = hdr.unpack(head)
             if incl > limit:
                 raise DecodeError(f"record length {incl} exceeds the snapshot length {limit}; "
                                   "the file is corrupt from here", layer="capture", offset=offset)
-            data = self._read_exact(incl, offset + 16, f"record {number + 1}")
+            data = self._read_exact(incl, offset + size, f"record {number + 1}")
             number += 1
             self.records = number
             yield Record(number, sec + frac * unit, linktype, data, orig, offset)
-            offset += 16 + incl
+            offset += size + incl
             self._pos = offset
 
     # -- pcapng ------------------------------------------------------------
@@ -222,36 +241,33 @@ class CaptureReader:
                     raise TruncatedError("file ends inside a block header", layer="capture", offset=offset)
             if btype_raw == _PCAPNG_SHB:
                 blen_raw = self._read_exact(4, offset + 4, "section header")
-                bom = self._read_exact(4, offset + 8, "section header")
-                if bom == b"\x4d\x3c\x2b\x1a":
-                    endian = "<"
-                elif bom == b"\x1a\x2b\x3c\x4d":
-                    endian = ">"
-                else:
+                bom = self._read_exact(4, offset + _BLOCK_HEAD, "section header")
+                if bom not in _PCAPNG_BOMS:
                     raise DecodeError("section header has no valid byte-order magic", layer="capture",
-                                      offset=offset + 8)
-                blen = struct.unpack(endian + "I", blen_raw)[0]
-                if blen < 28 or blen % 4 or blen > MAX_RECORD:
+                                      offset=offset + _BLOCK_HEAD)
+                endian = _PCAPNG_BOMS[bom]
+                blen = _BLOCK[endian].unpack(btype_raw + blen_raw)[1]
+                if blen < _SHB_MIN or blen % 4 or blen > MAX_RECORD:
                     raise DecodeError(f"section header length {blen} is invalid", layer="capture",
                                       offset=offset)
-                self._read_exact(blen - 12, offset + 12, "section header")
+                self._read_exact(blen - _BLOCK_HEAD - 4, offset + _BLOCK_HEAD + 4, "section header")
                 ifaces = []
                 offset += blen
                 continue
-            btype = struct.unpack(endian + "I", btype_raw)[0]
-            blen = struct.unpack(endian + "I", self._read_exact(4, offset + 4, "block header"))[0]
-            if blen < 12 or blen % 4 or blen > MAX_RECORD:
+            btype, blen = _BLOCK[endian].unpack(btype_raw + self._read_exact(4, offset + 4, "block header"))
+            if blen < _BLOCK_FRAMING or blen % 4 or blen > MAX_RECORD:
                 raise DecodeError(f"block length {blen} is invalid; the file is corrupt from here",
                                   layer="capture", offset=offset)
-            body = self._read_exact(blen - 8, offset + 8, f"block of type {btype:#x}")
-            body = body[:-4]
+            body = self._read_exact(blen - _BLOCK_HEAD, offset + _BLOCK_HEAD, f"block of type {btype:#x}")
+            body = body[:-_BLOCK_TAIL]
             if btype == S.PCAPNG_IDB:
-                if len(body) < 8:
+                idb = _IDB[endian]
+                if len(body) < idb.size:
                     self.skipped["pcapng interface block too short"] += 1
                     ifaces.append((0, 1e-6, 0))
                 else:
-                    lt, _res, snap = struct.unpack_from(endian + "HHI", body)
-                    ifaces.append((lt, _tsresol(body[8:], endian), snap))
+                    lt, _res, snap = idb.unpack_from(body)
+                    ifaces.append((lt, _tsresol(body[idb.size:], endian), snap))
                     self.linktypes.append(lt)
             elif btype in (S.PCAPNG_EPB, S.PCAPNG_OPB, S.PCAPNG_SPB):
                 rec = self._packet_block(btype, body, endian, ifaces, offset, number + 1)
@@ -264,21 +280,19 @@ class CaptureReader:
             offset += blen
 
     def _packet_block(self, btype, body, endian, ifaces, offset, number) -> Record | None:
-        try:
-            if btype == S.PCAPNG_EPB:
-                iface, th, tl, cap, orig = struct.unpack_from(endian + "IIIII", body)
-                start = 20
-            elif btype == S.PCAPNG_OPB:
-                iface, _drops, th, tl, cap, orig = struct.unpack_from(endian + "HHIIII", body)
-                start = 20
-            else:  # simple packet block: interface 0, no timestamp
-                (orig,) = struct.unpack_from(endian + "I", body)
-                iface, th, tl = 0, 0, 0
-                start = 4
-                cap = min(orig, len(body) - 4)
-        except struct.error:
+        hdr = (_EPB if btype == S.PCAPNG_EPB else _OPB if btype == S.PCAPNG_OPB else _SPB)[endian]
+        start = hdr.size
+        if len(body) < start:
             self.skipped["pcapng packet block too short"] += 1
             return None
+        if btype == S.PCAPNG_EPB:
+            iface, th, tl, cap, orig = hdr.unpack_from(body)
+        elif btype == S.PCAPNG_OPB:
+            iface, _drops, th, tl, cap, orig = hdr.unpack_from(body)
+        else:  # simple packet block: interface 0, no timestamp
+            (orig,) = hdr.unpack_from(body)
+            iface, th, tl = 0, 0, 0
+            cap = min(orig, len(body) - start)
         if iface >= len(ifaces):
             self.skipped["pcapng packet for an undeclared interface"] += 1
             return None
@@ -292,13 +306,15 @@ class CaptureReader:
 
 def _tsresol(options: bytes, endian: str) -> float:
     """The if_tsresol option (code 9) of an interface block, default microseconds."""
+    option = _OPTION[endian]
+    size = option.size
     pos = 0
-    while pos + 4 <= len(options):
-        code, length = struct.unpack_from(endian + "HH", options, pos)
+    while pos + size <= len(options):
+        code, length = option.unpack_from(options, pos)
         if code == 0:
             break
         if code == 9 and length >= 1:
-            v = options[pos + 4]
+            v = options[pos + size]
             return 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0 ** -v
-        pos += 4 + ((length + 3) & ~3)
+        pos += size + ((length + 3) & ~3)
     return 1e-6

@@ -1,12 +1,13 @@
 """Construct schemas of the capture file formats: the declarative truth.
 
-The fast reader in :mod:`nl80211dec.capture.reader` is tested byte for byte
-against these; the tests and the scenario builder use them to write files.
+The fast reader in :mod:`nl80211dec.capture.reader` unpacks with structs
+derived from these (the pcapng forms re-based to each section's byte order);
+the tests and the scenario builder use them to write files.
 """
 
 from __future__ import annotations
 
-from construct import Bytes, Const, Int16ub, Int16ul, Int32ub, Int32ul, Int64ul, Struct, this
+from construct import Bytes, Const, GreedyBytes, Int16ub, Int16ul, Int32ub, Int32ul, Int64ul, Struct, this
 
 from .blocks import PCAPNG_BOM, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_OPB, PCAPNG_SHB, PCAPNG_SPB  # noqa: F401
 
@@ -77,5 +78,18 @@ PcapngEPBBody = Struct(
     "data" / Bytes(this.cap_len),
     "pad" / Bytes(lambda ctx: _padded(ctx.cap_len) - ctx.cap_len),
 )
+# Obsolete Packet Block (type 2): interface id and drops count are 16-bit.
+PcapngOPBBody = Struct(
+    "interface_id" / Int16ul,
+    "drops_count" / Int16ul,
+    "ts_high" / Int32ul,
+    "ts_low" / Int32ul,
+    "cap_len" / Int32ul,
+    "orig_len" / Int32ul,
+    "data" / Bytes(this.cap_len),
+    "pad" / Bytes(lambda ctx: _padded(ctx.cap_len) - ctx.cap_len),
+)
+# Simple Packet Block (type 3): interface 0, no timestamp; the data (padded) fills the block.
+PcapngSPBBody = Struct("orig_len" / Int32ul, "data" / GreedyBytes)
 PcapngOption = Struct("code" / Int16ul, "length" / Int16ul, "value" / Bytes(this.length),
                       "pad" / Bytes(lambda ctx: _padded(ctx.length) - ctx.length))
