@@ -42,6 +42,8 @@ NOT_YET_SHOWN = {
     "request-rejected": "no lab run makes the kernel refuse CONNECT/AUTHENTICATE/FRAME",
     "pmkid-mismatch": "a verdict only for a failed attempt; the builder's PMKID case connects (a finding)",
     "undecided": "the fallback when nothing else explains an attempt",
+    "commit-rejected": "the lab's rejected commits (status 1 to forced hunting-and-pecking) are rejected for a "
+                       "reason the capture shows (the AP's H2E-only selector): h2e-mismatch",
 }
 
 

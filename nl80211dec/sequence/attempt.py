@@ -168,6 +168,7 @@ class Attempt:
     scan: dict[str, Any] | None = None
     cleared_before: list[int] = field(default_factory=list)  # cleared requests just before the attempt opened
     gaps: list[tuple[str, int]] = field(default_factory=list)  # (expected word missing, index of later evidence)
+    borrowed: list[tuple[str, int]] = field(default_factory=list)  # (our word lost here, the AP's copy of it)
     logs: list[Step] = field(default_factory=list)  # log lines that speak about this attempt
     end_index: int | None = None
     end_time: float | None = None
@@ -225,15 +226,18 @@ class Attempt:
             return True
         if self.sae_finished():
             return True
-        sent = [f for f in self.sae if f.direction == "tx" and f.message == "commit"]
-        if self.ended is None:
-            return False  # the first commit, or a retransmission before any answer
-        if not sent:
-            return True  # an attempt rebuilt from the peer's answer alone has ended: this is the next try
-        if self.ended.status == GROUP_REFUSED:
-            group = getattr(ev.sae, "group", None)
-            return group in {f.group for f in sent}  # the same group again: a retry, not a fallback
-        return False  # the commit that echoes the anti-clogging token
+        station = "rx" if self.mode == "ap" else "tx"
+        sent = [f for f in self.sae if f.direction == station and f.message == "commit"]
+        if self.ended is not None:
+            if not sent:
+                return True  # an attempt rebuilt from the peer's answer alone has ended: this is the next try
+            if self.ended.status == GROUP_REFUSED:
+                group = getattr(ev.sae, "group", None)
+                return group in {f.group for f in sent}  # the same group again: a retry, not a fallback
+            return False  # the commit that echoes the anti-clogging token
+        scalar = getattr(ev.sae, "scalar", None)
+        # the AP committed and the station starts over with a new scalar: its next try (a lost answer, a timeout)
+        return self.saw("AP_COMMIT") and bool(sent) and scalar is not None and scalar != sent[-1].scalar
 
     def answers_a_lost_frame(self, ev: Any) -> bool:
         """A peer SAE frame right after another peer frame that ended the exchange answers a frame we lost."""

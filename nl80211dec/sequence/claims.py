@@ -127,6 +127,11 @@ def cleared(a: Attempt, what: str) -> Claim | None:
 
 def missing(a: Attempt) -> list[Claim]:
     out = []
+    for word, seen in a.borrowed:
+        name, _ = WORD_TEXT.get(word, (word, ""))
+        out.append(Claim("missing", f"The station's own {name} is not in this capture (the request was lost or "
+                                    f"cleared); the AP's socket received it at #{seen}.", (seen,), "certain",
+                         facts={"word": word}))
     for word, later in a.gaps[:3]:
         name = WORD_TEXT.get(word, (word, ""))[0]
         out.append(Claim("missing", f"The capture has no {name} before #{later}, which the flow needs: a message "

@@ -90,13 +90,13 @@ def _eapol_before_connect(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
 
 
 def _evidence_lost(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
-    if not a.gaps and not a.cleared_before:
+    if not a.gaps and not a.cleared_before and not a.borrowed:
         return None
-    missing = ", ".join(sorted({w for w, _ in a.gaps}))
+    missing = ", ".join(sorted({w for w, _ in a.gaps + a.borrowed}))
     text = "the capture lost part of this attempt" + (f" (no {missing})" if missing else "")
     if a.cleared_before:
         text += f"; request #{a.cleared_before[-1]} was cleared by the kernel"
-    return text, tuple(i for _, i in a.gaps) + tuple(a.cleared_before[-1:])
+    return text, tuple(i for _, i in a.gaps + a.borrowed) + tuple(a.cleared_before[-1:])
 
 
 FINDINGS: list[tuple[str, Test]] = [

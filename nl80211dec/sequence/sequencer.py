@@ -260,7 +260,9 @@ class Sequencer:
         if self.air is not None and a.mode not in ("ap", "scan-only"):
             a.air = self.air.facts([f.index for f in a.sae if f.direction == "tx"], a.ap, a.station,
                                    a.start_time, a.end_time or a.start_time)
-        self._link(a)
+        partner = self._link(a)
+        if partner is not None:
+            self._borrow(a, partner)
         decide(a)
         for idx in a.requests:
             self._requests.pop(idx, None)
@@ -287,18 +289,38 @@ class Sequencer:
             return Ending("silence", a.end_index, detail=f"{self.now_time - end:.1f} s")
         return Ending("capture-end", a.end_index, detail=f"{(self.now_time or end) - end:.1f} s")
 
-    def _link(self, a: Attempt) -> None:
+    def _link(self, a: Attempt) -> Attempt | None:
         """Tie the station's and the AP's views of the same exchange (same pair, overlapping time)."""
-        if a.linked is not None or a.station is None or a.ap is None or a.mode == "scan-only":
-            return
-        start, end = a.start_time - 0.5, (a.end_time or a.start_time) + 0.5
         others = list(self._sta.values()) if a.mode == "ap" else list(self._ap.values())
         others += [o for o in self._recent if (o.mode == "ap") != (a.mode == "ap")]
+        if a.linked is not None:
+            return next((o for o in others if o.number == a.linked), None)
+        if a.station is None or a.ap is None or a.mode == "scan-only":
+            return None
+        start, end = a.start_time - 0.5, (a.end_time or a.start_time) + 0.5
         for o in others:
             if o.linked is None and o.station == a.station and o.ap == a.ap and o is not a \
                     and o.start_time <= end and (o.end_time or o.start_time) >= start:
                 a.linked, o.linked = o.number, a.number
-                return
+                return o
+        return None
+
+    @staticmethod
+    def _borrow(a: Attempt, ap_view: Attempt) -> None:
+        """The station's own frames the capture lost (iwmon clears requests), as the AP's socket received them."""
+        if a.mode == "ap" or ap_view.mode != "ap":
+            return
+        for word, message, stage in (("STA_COMMIT", "commit", "commit"), ("STA_CONFIRM", "confirm", "confirm")):
+            if a.saw(word) or not ap_view.saw(word):
+                continue
+            received = [f for f in ap_view.sae if f.direction == "rx" and f.message == message and f.status == 0]
+            for f in received:
+                a.add_sae(SaeFrame("tx", message, f.status, f.group, f.index, f.time,
+                                   scalar=f.scalar, send_confirm=f.send_confirm, token=f.token), "STA")
+            a.words[word] += len(received)
+            a.borrowed.append((word, received[0].index if received else ap_view.start_index))
+            if received and RANK[stage] > a.rank:
+                a.rank, a.rank_index = RANK[stage], received[-1].index
 
     # -- facts --------------------------------------------------------------------
     def _apply(self, a: Attempt, ev: Event) -> None:

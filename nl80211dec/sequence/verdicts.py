@@ -184,7 +184,8 @@ def _no_peer_confirm(a: Attempt) -> int | None:
         return None
     if a.mode == "ap":
         sent = _sae_indexes(a, "tx", "commit", (0, 126, 127))
-        return sent[-1] if sent and not a.saw("STA_CONFIRM") and a.rank < CONNECTED else None
+        answered = bool(a.sae_where("tx", "confirm"))  # the AP's confirm, or its rejection of the station's
+        return sent[-1] if sent and not answered and a.rank < RANK["confirmed"] else None
     confirms = _sae_indexes(a, "tx", "confirm")
     if confirms and not a.saw("AP_CONFIRM") and a.rank < RANK["associated"]:
         return a.timeout[1] if a.timeout else confirms[-1]
@@ -456,9 +457,22 @@ def _e_confirm(a: Attempt, i: int) -> list[Claim | None]:
 
 def _e_no_peer_confirm(a: Attempt, i: int) -> list[Claim | None]:
     if a.mode == "ap":
-        return [_sent(a, "STA_COMMIT", "commit", "The station sent {n} SAE commit{s}"),
-                _sent(a, "AP_COMMIT", "commit", "The AP answered with {n} commit{s}"),
-                C.absent(a, "STA_CONFIRM", "The station's confirm never reached the AP."), C.ending(a)]
+        received = _sae_indexes(a, "rx", "confirm")
+        out = [_sent(a, "STA_COMMIT", "commit", "The station sent {n} SAE commit{s}"),
+               _sent(a, "AP_COMMIT", "commit", "The AP answered with {n} commit{s}")]
+        if received:
+            out.append(C.count(a, "STA_CONFIRM", received, "The AP's socket received the station's confirm {n} "
+                                                           "time{s}"))
+            out.append(C.absent(a, "AP_CONFIRM", "The AP neither confirmed nor rejected it."))
+            a.candidates.append(Candidate("the AP dropped a confirm it could not verify (a wrong password)",
+                                          "possible", "the confirm reached the AP's socket and got no answer",
+                                          (i,), "the AP's log", "confirm-mismatch"))
+            a.candidates.append(Candidate("the AP did not process the frame (busy, or a management-frame filter)",
+                                          "possible", "no answer at all", (i,), "the AP's log", None))
+        else:
+            out.append(C.absent(a, "STA_CONFIRM", "The station's confirm never reached the AP."))
+        out.append(C.ending(a))
+        return out
     confirms = _sae_indexes(a, "tx", "confirm")
     numbers = [f.send_confirm for f in a.sae_where("tx", "confirm") if f.send_confirm is not None]
     out = [_sent(a, "STA_COMMIT", "commit", "The station sent {n} SAE commit{s}"),
