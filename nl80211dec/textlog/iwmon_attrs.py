@@ -226,13 +226,16 @@ def _text(field: Field, sub, level, context, num, kind, losses, depth) -> bytes 
 
 
 def _enum_value(context: str, num: int, text: str) -> int | None:
-    """A value iwmon prints by name ('Key Type: Pairwise'), when the kernel enum has that name."""
+    """A value iwmon prints by name ('Key Type: Pairwise', 'RSSI threshold event: High').
+
+    The name must be the kernel enum's name or its last words, and only one
+    enum member may fit.
+    """
     enum = spec_for(context, num).enum
     wanted = text.upper().replace(" ", "_").replace("-", "_")
-    for value, name in enums.ENUMS.get(enum or "", {}).items():
-        if name == wanted:
-            return value
-    return None
+    fits = [value for value, name in enums.ENUMS.get(enum or "", {}).items()
+            if name == wanted or name.endswith("_" + wanted)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _sta_flags(sub: list[Line], level: int) -> bytes | None:

@@ -25,6 +25,7 @@ NL80211_ID = 0x1C  # any free generic-netlink id: the text never says which one 
 PROTO_ROUTE, PROTO_GENERIC = 0, 16
 PKT_HOST, PKT_OUTGOING = 0, 4
 OUTSTANDING = 256  # requests remembered for answers; bounds memory
+ANSWER_WINDOW = 2.0  # seconds: a request older than this is answered only if nothing newer fits
 
 # iwmon's words for the nlmsg flag bits (names depend on the command; the bits do not).
 FLAG_WORDS = {"request": 0x1, "multi": 0x2, "ack": 0x4, "echo": 0x8, "dump-intr": 0x10, "dump-filtered": 0x20,
@@ -85,6 +86,7 @@ class _Request:
     seq: int
     cmd: int
     raw: bytes
+    time: float
 
 
 class MessageBuilder:
@@ -119,14 +121,14 @@ class MessageBuilder:
             return self._request(block, cmd, flags | NLM_F_REQUEST, size)
         if kind == "Response":
             return self._response(block, cmd, flags)
-        if kind == "Complete":
-            req = self._answered(cmd, (cmd,))
+        if kind == "Complete":  # NLMSG_DONE ends the dump: nothing more answers that request
+            req = self._answered(cmd, (cmd,), _time(block), close=True)
             seq = req.seq if req else self._fresh()
             return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(encode.nlmsg(NLMSG_DONE, flags, seq, 0,
                                                                       encode.sint(0, "s32") or b"")))
         attrs = build_attrs(block.body, 0, TOP, self.losses)
         if kind == "Result":
-            req = self._answered(cmd, ANSWERS.get(cmd, (cmd,)))
+            req = self._answered(cmd, ANSWERS.get(cmd, (cmd,)), _time(block))
             seq = req.seq if req else self._fresh()
         else:
             seq = 0
@@ -146,7 +148,7 @@ class MessageBuilder:
             attrs = build_attrs(block.body, 0, TOP, self.losses)
             raw = encode.genl(NL80211_ID, cmd, flags, seq, 0, attrs, version=0)
             short = len(attrs) != size
-        self._requests[seq] = _Request(seq, cmd, raw)
+        self._requests[seq] = _Request(seq, cmd, raw, _time(block))
         if len(self._requests) > OUTSTANDING:
             self._requests.popitem(last=False)
         return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(raw), short=short)
@@ -155,7 +157,7 @@ class MessageBuilder:
         errno = _status(block.body)
         if errno is None:
             return None
-        req = self._answered(cmd, (cmd,), close=True)
+        req = self._answered(cmd, (cmd,), _time(block), close=True)
         if req is None:
             self.unmatched += 1
             echo = encode.genl(NL80211_ID, cmd, NLM_F_REQUEST | NLM_F_ACK, self._fresh(), 0, b"", version=0)
@@ -166,19 +168,24 @@ class MessageBuilder:
         seq = encode.NlMsgHdr.parse(echo[:16]).seq
         return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(encode.nlerror(-errno, echo, flags, seq, 0)))
 
-    def _answered(self, cmd: int, request_cmds: tuple[int, ...], *, close: bool = False) -> _Request | None:
-        """The latest outstanding request with one of ``request_cmds``, else the latest zeroed one.
+    def _answered(self, cmd: int, request_cmds: tuple[int, ...], now: float, *,
+                  close: bool = False) -> _Request | None:
+        """The outstanding request an answer belongs to.
 
-        A zeroed request (command 0, wiped by the kernel) can be the one a
-        Result answers: iwmon itself printed the Response as 'Unknown (0x00)'.
+        The oldest request of the command sent within ANSWER_WINDOW seconds
+        (two daemons asking the same thing are answered in order), else the
+        latest one of the command, else the latest zeroed request (command 0,
+        wiped by the kernel: iwmon itself prints its Response as 'Unknown (0x00)').
         """
         for wanted in (request_cmds, (0,)):
-            for seq in reversed(self._requests):
-                req = self._requests[seq]
-                if req.cmd in wanted:
-                    if close:
-                        del self._requests[seq]
-                    return req
+            found = [req for req in self._requests.values() if req.cmd in wanted]
+            if not found:
+                continue
+            recent = [req for req in found if now - ANSWER_WINDOW <= req.time <= now]
+            req = recent[0] if recent else found[-1]
+            if close:
+                del self._requests[req.seq]
+            return req
         return None
 
     def _fresh(self) -> int:
@@ -234,6 +241,10 @@ class MessageBuilder:
                 return Rebuilt(LINKTYPE_LINUX_SLL,
                                encode.cooked(data, hatype=ARPHRD_ETHER, protocol=ETH_P_PAE, pkttype=pkttype))
         return None
+
+
+def _time(block: Block) -> float:
+    return float(block.head["ts"] or 0.0)
 
 
 def _below(lines: list[Line], i: int) -> list[Line]:
