@@ -58,8 +58,10 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 INNER_PREFIXES = re.compile(r"^(?:<\d>|\d{9,}\.\d{6}: |\[\s*\d+\.\d+\] )")  # wpa_cli level, hostapd_logger, printk
 DUMP_ROW = re.compile(r"^\s+\S")
-LINE_START = re.compile(r"^(?:\[[\s\d:.]+\]|\d{1,2}:\d\d:\d\d|\d{4}-\d\d-\d\d|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) |"
-                        r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d|\d{9,}\.\d+|<\d+>|-- )")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # binary, not a line a mail client wrapped
+LINE_START = re.compile(r"^(?:\[[\s\d:.]+\]|\d{1,2}:\d\d:\d\d(?![:\w])|\d{4}-\d\d-\d\d|"
+                        r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) |(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d|"
+                        r"\d{9,}\.\d+|<\d+>|-- )")
 IWMON_LINE = re.compile(r"^[<>@] (?:Request|Response|Event|Result|Complete|RTNL|Error|Message)\b")
 PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\x0a\x0d\x0d\x0a")
 
@@ -221,9 +223,11 @@ class LogRead:
             self.per_source[pending.source] += 1
             return True
         message = pending.prefixed.message
-        cut_after_prefix = not message.strip() and pending.joins == 0
-        if (pending.prefixed.format == "journal-marker" or pending.joins >= MAX_JOINS or LINE_START.match(text)
-                or (pending.last_length < WRAP_MIN and not cut_after_prefix)):
+        # A short first line was not wrapped - unless it is the prefix alone; once wrapped, a tail may be short
+        # (the word after it was long).
+        short = pending.last_length < WRAP_MIN and pending.joins == 0 and message.strip()
+        if (pending.prefixed.format == "journal-marker" or pending.joins >= MAX_JOINS or short
+                or LINE_START.match(text) or CONTROL.search(text)):
             return False
         tail = text.strip()
         joined = message + tail if not message or message.endswith((" ", "\t")) else f"{message} {tail}"
@@ -251,16 +255,21 @@ class LogRead:
         years = Years(year=2000)
         prefixed = plain = plain_hinted = 0
         votes: Counter[str] = Counter()
+        after_stamped = False  # an unstamped line right under a stamped one is likely its wrapped tail
         for raw, _cut in head:
             text = clean(raw)
             if not text.strip():
+                after_stamped = False
                 continue
             found = parse_prefix(text.lstrip(), years)
             if found is None:
+                if after_stamped:
+                    continue
                 plain += 1
                 message = text
             else:
                 prefixed += 1
+                after_stamped = True
                 if found.ident is not None:
                     continue
                 message = found.message
