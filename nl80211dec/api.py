@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Union
 
-from .capture.reader import CaptureReader
+from .capture.reader import CaptureReader, Record, _open_binary
 from .capture.spool import PipeSpool
+from .errors import NotACaptureError
 from .netlink.message import Message
 from .pipeline import Summary
 from .render.html import install as _install_html
 from .sequence import Attempt
 from .session import Session
+from .textlog.iwmon import IwmonTextReader, looks_like_iwmon_text
+from .textlog.journal import looks_like_log
 
 _install_html()
 
@@ -21,6 +26,57 @@ if TYPE_CHECKING:
     from .air.join import AirJoin
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
+SNIFF = 1 << 16  # bytes read to tell a capture from iwmon text or a log
+UNPLACED_SHOWN = 20
+
+
+def _head(source: Source) -> bytes:
+    """The first bytes of an input, decompressed when it is gzip."""
+    f, compressed = _open_binary(source)
+    try:
+        return f.read(SNIFF)
+    except (OSError, EOFError, zlib.error):
+        return b""
+    finally:
+        if compressed or isinstance(source, (str, os.PathLike)):
+            f.close()
+
+
+def input_kind(source: Source) -> str:
+    """'capture' (pcap/pcapng), 'iwmon-text' or 'log', by content; NotACaptureError for anything else."""
+    try:
+        CaptureReader(source).close()
+        return "capture"
+    except NotACaptureError as e:
+        if hasattr(source, "seek"):
+            source.seek(0)  # type: ignore[union-attr]
+        head = _head(source)
+        if looks_like_iwmon_text(head):
+            return "iwmon-text"
+        if looks_like_log(head):
+            return "log"
+        raise NotACaptureError(f"{e.message}; nor is it iwmon text or a journal/daemon log", layer="capture",
+                               offset=0) from None
+
+
+class _NoRecords:
+    """A log given as the main input: no records; its lines are the evidence (see ``logs``)."""
+
+    skipped: Counter[str] = Counter()
+    damage = None
+    position = 0
+
+    def __init__(self, source: Source) -> None:
+        self.families: dict[str, int] = {}
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+_READERS: dict[str, Any] = {"capture": CaptureReader, "iwmon-text": IwmonTextReader, "log": _NoRecords}
 
 
 class Capture:
@@ -47,10 +103,10 @@ class Capture:
                 self._start = source.tell()  # streamed again from here on every pass
             else:  # a pipe can be read once: spool it to a file as it is read, for later passes
                 self._source = io.BufferedReader(PipeSpool(source))
-        # Fail now, with a clear error, if this is not a capture at all.
-        CaptureReader(self._rewound()).close()
+        # Fail now, with a clear error, if this is neither a capture nor a text log.
+        self.input = input_kind(self._rewound())
         self.summary: Summary = Summary()
-        self.reader: CaptureReader | None = None
+        self.reader: Any = None
 
     def _rewound(self) -> Source:
         if hasattr(self._source, "seek"):
@@ -75,17 +131,25 @@ class Capture:
         return self.air
 
     def _pass(self, attempts: bool, air: AirJoin | None) -> Iterator[Message | Attempt]:
-        session = Session(families=self._families, assume=self._assume, memo=self._memo, air=air,
-                          attempts=attempts)
-        reader = CaptureReader(self._rewound())
+        reader = _READERS[self.input](self._rewound())
+        families = dict(getattr(reader, "families", {}), **self._families)  # the user's word wins
+        session = Session(families=families, assume=self._assume, memo=self._memo, air=air, attempts=attempts)
         self.reader = reader
         self.summary = session.summary
+        self.summary.input = self.input
         yield from session.run(reader)
         for reason, n in reader.skipped.items():
             self.summary.skipped[reason] += n
         if reader.damage is not None:
             self.summary.damage = str(reader.damage)
             self.summary.damage_offset = reader.damage.offset
+        if self.input == "iwmon-text":
+            self.summary.fidelity = list(reader.fidelity)
+            self.summary.unplaced = reader.unplaced_count
+            self.summary.unplaced_lines = list(reader.unplaced[:UNPLACED_SHOWN])
+            version = f" (iwmon {reader.version})" if reader.version else ""
+            self.summary.notes.append(f"input is iwmon text{version}: messages were rebuilt from what iwmon "
+                                      "printed; " + "; ".join(reader.fidelity))
 
     def stream(self, attempts: bool = True) -> Iterator[Message | Attempt]:
         """One pass: every message in capture order, and each attempt right after the message that ended it.

@@ -29,6 +29,10 @@ class Summary:
     damage: str | None = None
     damage_offset: int | None = None
     air: dict[str, Any] | None = None
+    input: str = "capture"  # capture (pcap/pcapng), iwmon-text or log
+    fidelity: list[str] = field(default_factory=list)  # what a text input lost compared with a pcap
+    unplaced: int = 0  # lines of a text input no message owns
+    unplaced_lines: list[tuple[int, str]] = field(default_factory=list)  # the first of them (line, text)
     attempts: int | None = None  # attempts rebuilt (None when the pass did not rebuild them)
     verdicts: Counter[str] | None = None
 
@@ -47,6 +51,10 @@ class Summary:
             "families": self.families,
             "notes": list(self.notes),
             "damage": None if self.damage is None else {"error": self.damage, "offset": self.damage_offset},
+            "input": self.input,
+            **({"fidelity": list(self.fidelity), "unplaced": self.unplaced,
+                "unplaced_lines": [{"line": n, "text": t} for n, t in self.unplaced_lines]}
+               if self.input == "iwmon-text" else {}),
             **({"air": self.air} if self.air is not None else {}),
             **({"attempts": self.attempts, "verdicts": dict(sorted(self.verdicts.items()))}
                if self.attempts is not None and self.verdicts is not None else {}),

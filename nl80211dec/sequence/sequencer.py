@@ -22,13 +22,14 @@ from .events import IFTYPE_AP, ZERO, Event, classify
 from .state import (
     CLOSE_AFTER_S,
     CONNECTED,
-    ENDING_KINDS,
     FLOWS,
+    GROUP_REFUSED,
     OPENERS,
     RANK,
     RESYNC,
     SILENCE_S,
     STARTS,
+    TOKEN_REQUIRED,
     ending_of,
     stage_of,
 )
@@ -260,6 +261,7 @@ class Sequencer:
         if self.air is not None and a.mode not in ("ap", "scan-only"):
             a.air = self.air.facts([f.index for f in a.sae if f.direction == "tx"], a.ap, a.station,
                                    a.start_time, a.end_time or a.start_time)
+        a.gaps = [(w, i) for w, i in a.gaps if not a.saw(w)]  # a word that came late was not lost
         partner = self._link(a)
         if partner is not None:
             self._borrow(a, partner)
@@ -337,10 +339,13 @@ class Sequencer:
             if RANK[st] > a.rank:
                 self._gaps(a, ev, st)
                 a.rank, a.rank_index = RANK[st], ev.index
-            a.ended = None
+            e = a.ended
+            goes_on = e is None or (e.word == "AP_REJECT" and e.status in (TOKEN_REQUIRED, GROUP_REFUSED))
+            if goes_on or not _own_word(a, w):
+                a.ended = None  # the exchange moved on (the owner's own frame after a final ending does not)
             a.progress_index, a.progress_time = ev.index, ev.time
         kind = ending_of(ev)
-        if kind is not None and (a.ended is None or ENDING_KINDS.index(kind) < ENDING_KINDS.index(a.ended.kind)):
+        if kind is not None and a.ended is None:  # the first ending after the last progress is the cause
             a.ended = Ending(kind, ev.index, w, ev.status if ev.status is not None else ev.errno or ev.reason)
         _record(a, ev, self._ifmac)
         if w in ("CONNECT_REQ", "EXT_AUTH_REPORT", "STA_OPEN_AUTH", "ASSOC_REQ", "STA_COMMIT", "STA_CONFIRM",
@@ -359,6 +364,12 @@ class Sequencer:
         for expected in flow[:flow.index(ev.word)]:
             if not a.saw(expected) and expected not in [g for g, _ in a.gaps] and _expected_in(a, expected):
                 a.gaps.append((expected, ev.index))
+
+
+def _own_word(a: Attempt, word: str) -> bool:
+    """A word the attempt's owner sends: it cannot undo what the peer or the driver ended."""
+    own = ("AP_", ) if a.mode == "ap" else ("STA_", "ASSOC_REQ", "EXT_AUTH_REPORT", "CONNECT_REQ")
+    return word.startswith(own)
 
 
 def _expected_in(a: Attempt, word: str) -> bool:

@@ -12,9 +12,11 @@ attempt's stage is the furthest one proven.  A capture that lost or zeroed a
 message (iwmon does) therefore cannot leave the machine stuck: the next
 evidence moves it on, and the gap is reported against :data:`FLOWS`, the
 order the kernel's external-auth contract and IEEE 802.11's SAE exchange
-expect.  An attempt *ends* with the highest-ranked ending word seen after its
-last progress (:data:`ENDINGS`), or, when none, with why it was closed (a new
-attempt, silence while the capture went on, the real end of the capture).
+expect.  An attempt *ends* with the first ending word seen after its last
+progress (:data:`ENDINGS`): what follows it is its consequence (brcmfmac's
+CONNECT status 16 after the AP's rejection, a refused retry after a timeout);
+when there is none, with why it was closed (a new attempt, silence while the
+capture went on, the real end of the capture).
 :data:`STARTS` says which words open a new attempt.  Verdicts are read from
 (stage, ending, evidence) in :mod:`.verdicts`.
 """
@@ -79,9 +81,7 @@ def stage_of(ev: Event) -> str | None:
 
 # -- how an attempt ends -----------------------------------------------------------
 
-# Ending kinds, the stronger (more telling) first: when several follow the last
-# progress, the first in this list names the ending (an AP rejection explains
-# the driver's CONNECT failure after it, not the other way round).
+# Ending kinds (what ends an attempt) and close kinds (why it was closed when nothing ended it).
 ENDING_KINDS = ("peer-rejected", "refused", "aborted", "local-give-up", "timeout", "disconnect")
 CLOSE_KINDS = ("new-attempt", "silence", "capture-end", "evicted")  # why an attempt was closed, when nothing ended it
 
@@ -154,9 +154,10 @@ STARTS: dict[str, Callable[[Attempt, Event], bool]] = {
     "AP_REJECT": lambda cur, ev: cur.answers_a_lost_frame(ev),
 }
 OPENERS = set(STARTS)
-# Evidence from the middle of an exchange that opens an attempt when none is open.
+# Evidence from the middle of an exchange that opens an attempt when none is open.  EAPoL and port
+# authorization do not: alone they are a rekey or a connection made before the capture began.
 RESYNC = {"AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM", "AP_REJECT", "AP_OPEN_AUTH", "ASSOC_REQ", "ASSOC_RESP",
-          "CONNECT_RESULT", "EAPOL", "AUTHORIZED", "EXT_AUTH_REPORT"}
+          "CONNECT_RESULT", "EXT_AUTH_REPORT"}
 
 # Words recorded on the ladder that never move an attempt on.
 QUIET = {"TX_STATUS", "ANSWER", "SCAN", "IFTYPE", "CLEARED_REQ"}
