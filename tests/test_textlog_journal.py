@@ -363,3 +363,11 @@ def test_text_is_escaped():
     assert event.kind == "sae_commit_tx"
     assert all(ch in string.printable and ch not in "\r\n\t\x0b\x0c" for ch in event.text), event.text
     assert event.text.endswith("\\x07\\u009b")
+
+
+def test_the_docs_list_every_kind():
+    """docs/text-inputs.md (or, until the sections are merged, docs/text-inputs-logs.md) names every kind."""
+    docs = [REPO / "docs" / "text-inputs.md", REPO / "docs" / "text-inputs-logs.md"]
+    text = "".join(p.read_text() for p in docs if p.is_file())
+    missing = [k for k in patterns.KINDS if f"| `{k}` |" not in text]
+    assert not missing, missing

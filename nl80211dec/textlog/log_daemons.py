@@ -29,6 +29,7 @@ IWD = (
     row("connect_start", "connecting to BSS", rf"connecting to BSS (?P<bssid>{MAC})"),
     row("connect_start", "event: connect-info, ssid: ",
         rf"event: connect-info, ssid: (?P<ssid>.*?), bss: (?P<bssid>{MAC})(?:, signal: (?P<signal>-?\d+))?"),
+    row("external_auth_request", "External Auth Aborted", r"^External Auth Aborted", action=1, action_name="ABORT"),
     row("external_auth_expected", "FullMAC driver: ", r"FullMAC driver: (?P<driver>\S+) using SAE"),
     row("external_auth_request", "External Auth to SSID: ",
         rf"External Auth to SSID: (?P<ssid>.*), bssid: (?P<bssid>{MAC})"),

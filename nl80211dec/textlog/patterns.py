@@ -35,7 +35,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     # lifecycle
-    Kind("daemon_start", "either", "daemon_version | config", "a daemon started (banner line)"),
+    Kind("daemon_start", "either", "daemon_version or config", "a daemon started (banner line)"),
     Kind("daemon_stop", "either", "", "a daemon is terminating"),
     Kind("boot", "either", "boot_id", "journal boot marker: the machine (re)started"),
     Kind("state_change", "station", "old, new, technology",
@@ -51,7 +51,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("fw_connect", "station", "ssid, akm, connect_flags, pmkids, state", "the driver took the CONNECT"),
     Kind("external_auth_expected", "station", "driver", "iwd will do SAE through EXTERNAL_AUTH (FullMAC)"),
     Kind("external_auth_request", "station", "ssid, action, action_name, akm, errno",
-         "the driver asks user space for SAE (NL80211_CMD_EXTERNAL_AUTH START)"),
+         "the driver asks user space for SAE (NL80211_CMD_EXTERNAL_AUTH START; action 1 / ABORT: it gives up)"),
     Kind("external_auth_status", "station", "status, pmkid_given",
          "the SAE result user space reports to the driver (CMD_EXTERNAL_AUTH); kernel lines: the driver got it"),
     Kind("external_auth_frame_tx", "station", "",
@@ -86,7 +86,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("sae_state", "ap", "old, new, why", "hostapd's per-peer SAE state machine"),
     Kind("sae_complete", "station", "", "SAE finished; association comes next"),
     # authentication / association
-    Kind("auth_rx", "either", "auth_type, transaction, status", "a non-SAE Authentication frame received"),
+    Kind("auth_rx", "either", "auth_type, transaction, status",
+         "an Authentication frame received (wpa_supplicant: any algorithm, count SAE by sae_*_rx; hostapd: not SAE)"),
     Kind("auth_tx", "either", "auth_type, transaction, status, try_no, tries", "a non-SAE Authentication sent"),
     Kind("auth_ok", "either", "auth_name", "authentication done"),
     Kind("auth_tx_status", "station", "ack", "wpa_supplicant: the driver's TX status of its Authentication frame"),
@@ -99,7 +100,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("assoc_timeout", "station", "", "no answer to association"),
     Kind("associated", "either", "aid", "association done"),
     Kind("connect_event", "station", "", "iwd received the kernel's CONNECT event"),
-    Kind("connect_result", "station", "result, result_name, ifindex | state, status, reported",
+    Kind("connect_result", "station", "result, result_name, ifindex or state, status, reported",
          "how the attempt ended: iwd station_connect_cb (netdev result) or fmac_sim's join"),
     Kind("connect_failed", "station", "status", "iwd event: connect-failed"),
     Kind("join_timeout", "station", "", "the (emulated) firmware gave up on the join"),
