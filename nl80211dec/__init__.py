@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import DecodeError, NotACaptureError, TruncatedError
-
-__version__ = "0.1.0"
+from .version import __version__
 __all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "open", "__version__"]
 
 if TYPE_CHECKING:

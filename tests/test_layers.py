@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nl80211dec"
 
 # lowest first; a module may import its own layer's modules and any layer before it
 LAYERS: list[set[str]] = [
-    {"errors", "wire"},
+    {"errors", "wire", "version"},
     {"capture"},
     {"link"},
     {"netlink"},
@@ -26,8 +26,8 @@ LAYERS: list[set[str]] = [
     {"sequence"},
     {"render"},
     {"session", "diff"},
-    {"api", "live"},
-    {"cli", "__main__", "__init__", "testing"},
+    {"api"},
+    {"cli", "live", "__main__", "__init__", "testing"},  # entry points: the command lines, the live capture
 ]
 LEVEL = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
@@ -35,7 +35,9 @@ LEVEL = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 def layer_of(module: str) -> str:
     """'nl80211dec.sequence.verdicts' -> 'sequence'."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "__init__"
+    if len(parts) < 2 or not ((PACKAGE / parts[1]).is_dir() or (PACKAGE / f"{parts[1]}.py").exists()):
+        return "__init__"  # the package itself, or a name defined in its __init__ (``__version__``)
+    return parts[1]
 
 
 def imports_of(path: Path) -> list[tuple[int, str]]:
