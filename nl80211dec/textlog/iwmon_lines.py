@@ -16,7 +16,6 @@ HEADER = re.compile(
     r"^(?P<dir>[<>]) (?P<kind>Request|Response|Result|Event|Complete|RTNL|PAE): "
     r"(?:(?P<name>.+?) \((?P<num>0x[0-9a-fA-F]+)\) )?len (?P<len>\d+)"
     r"(?: \[(?P<flags>[^\]]*)\])?(?:\s+(?P<ts>\d+\.\d{6}))?$")
-TIMESTAMP = re.compile(r"^\s*(\d+\.\d{6})$")
 VERSION = re.compile(r"^Wireless monitor ver (\S+)$")
 HEX_LINE = re.compile(r"^([0-9a-f]{2}(?: [0-9a-f]{2}){0,15})(?:  |\s*$)")
 _QUOTE = re.compile(r"^> ?")
@@ -28,8 +27,11 @@ NOTICES = (
     VERSION,
 )
 # Shell prompts and commands people paste around a log: never a wrapped tail.
+# An elision mark ('...', '[snip]') where the poster cut the log: never a wrapped tail either.
+ELISION = re.compile(r"^(?:\.\.\.|\u2026|\[\.\.\.\]|\[snip\]|<snip>)$", re.IGNORECASE)
 PROMPT = re.compile(r"^(?:\S+@\S+.*[#$%]|[#$] |\[\S+@\S+)")
-WRAP_MIN = 56  # a line this long may have been wrapped by a mail client
+BARE_HEX = re.compile(r"^[0-9a-f]{2}(?: [0-9a-f]{2})*$")
+WRAP_MIN = 50  # a line this long may have been wrapped by a mail client (they wrap at 72-78)
 
 
 @dataclass(slots=True)
@@ -97,7 +99,7 @@ class LineSplitter:
                 rest, depth = text, 0
                 while rest.startswith(">") and depth < 8:
                     rest, depth = _QUOTE.sub("", rest, count=1), depth + 1
-                    if header_of(rest.rstrip()) is not None:
+                    if header_of(rest.rstrip()) is not None or is_notice(rest.strip()):
                         self.quote_depth = depth
                         return rest, True
             return text, False
@@ -130,24 +132,25 @@ class LineSplitter:
 
     def _continues(self, prev: Line, cur: Line, quoted: bool) -> bool:
         """Is ``cur`` the wrapped tail of ``prev``?"""
-        prev_head = header_of(prev.text)
-        if (prev_head is None and prev.indent == 0 and prev.text.startswith(("<", ">"))
-                and header_of(prev.text + " " + cur.text) is not None):
-            return True  # a header wrapped before its length or flags
-        if prev_head is not None and prev_head["ts"] is None:
-            return bool(TIMESTAMP.match(cur.text)) and cur.indent <= 40
-        if cur.indent != 0 or (self.quote_depth and quoted is False and cur.text.startswith(">")):
-            return False
-        if header_of(cur.text) is not None or is_notice(cur.text) or PROMPT.match(cur.text):
+        prev_head = header_of(prev.text) if prev.indent == 0 else None
+        if prev.indent == 0 and prev.text.startswith(("<", ">")) and (prev_head is None or prev_head["ts"] is None):
+            joined = header_of(prev.text + " " + cur.text.lstrip())
+            return joined is not None and joined["ts"] is not None  # a header wrapped before its end
+        if cur.indent > 1 or (self.quote_depth and quoted is False and cur.text.startswith(">")):
+            return False  # body lines are indented by 4 (3 when quoting ate a space); a tail starts at 0 or 1
+        if header_of(cur.text) is not None or is_notice(cur.text) or ELISION.match(cur.text):
             return False
         if prev_head is None and prev.indent == 0:
             return False  # two lines of foreign text
-        return prev.indent + len(prev.text) >= WRAP_MIN
+        if prev.indent + len(prev.text) < WRAP_MIN:
+            return False
+        # a hexdump line cut before its printable column takes anything; other lines not a prompt
+        return bool(BARE_HEX.match(prev.text)) or not PROMPT.match(cur.text)
 
 
 def _joined(prev: Line, cur: Line) -> str:
-    """A wrap breaks at a space and eats it: put one back."""
-    return prev.text + " " + cur.text
+    """A wrap breaks at a space and eats it: put one back (two before a hexdump's printable column)."""
+    return prev.text + ("  " if BARE_HEX.match(prev.text) else " ") + cur.text
 
 
 def blocks(lines: Iterable[Line], splitter: LineSplitter) -> Iterator[Block | Stray]:
@@ -160,13 +163,10 @@ def blocks(lines: Iterable[Line], splitter: LineSplitter) -> Iterator[Block | St
                 yield current
             current = Block(line, head)
             continue
-        if line.indent == 0:
+        if line.indent == 0:  # not a message line; the message around it goes on (pasted text, notices)
             m = VERSION.match(line.text)
             if m:
                 splitter.version = splitter.version or m.group(1)
-            if current is not None:
-                yield current
-                current = None
             yield Stray(line, is_notice(line.text))
             continue
         if current is None:
