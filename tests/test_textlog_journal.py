@@ -265,9 +265,10 @@ def test_looks_like_log():
     assert not looks_like_log(iwmon_lines)
     assert not looks_like_log(b"")
     assert not looks_like_log(b"Hello,\n\nplease find the log attached.\n")
-    iwmon_txt = REPO / "captures" / "iwd-sae-ok" / "iwmon.txt.gz"
-    if iwmon_txt.is_file():
-        assert not looks_like_log(iwmon_txt.read_bytes()[:65536])
+    for iwmon_txt in sorted((REPO / "captures").glob("*/iwmon.txt.gz")):  # iwmon's own text decodes
+        assert not looks_like_log(iwmon_txt.read_bytes()[:65536]), iwmon_txt
+    for pcap in sorted((REPO / "captures").glob("*/*.pcap"))[:20]:
+        assert not looks_like_log(pcap.read_bytes()[:4096]), pcap
 
 
 # --- the vocabulary ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -138,7 +138,7 @@ class LogRead:
         self._years = Years(year=year)
         self._closer = closer
         self._held: LogEvent | None = None  # an event the next line may complete (patterns.MERGE_KINDS)
-        self.events: Iterator[LogEvent] = self._run(lines)
+        self.events: Generator[LogEvent, None, None] = self._run(lines)
 
     @property
     def year(self) -> int | None:
@@ -159,7 +159,7 @@ class LogRead:
         self.close()
 
     def close(self) -> None:
-        self.events.close()  # type: ignore[attr-defined]
+        self.events.close()
         if self._closer is not None:
             self._closer.close()
             self._closer = None
@@ -173,7 +173,7 @@ class LogRead:
 
     # --- reading ---
 
-    def _run(self, physical: Iterator[tuple[bytes, bool]]) -> Iterator[LogEvent]:
+    def _run(self, physical: Iterator[tuple[bytes, bool]]) -> Generator[LogEvent, None, None]:
         try:
             head = self._read_head(physical)
             bare = self._decide(head)
@@ -348,11 +348,11 @@ def read_log(source: str | os.PathLike[str] | bytes | IO[bytes] | IO[str], *, da
 
     ``daemon`` names who wrote lines that do not say (a bare or ``-t`` log);
     ``year`` is the year of ``-o short`` stamps (else the latest year that
-    does not put the log in the future).  A string is a path when a file of
-    that name exists and it has no newline; otherwise it is the log's text.
+    does not put the log in the future).  A string without a newline is a
+    path (a missing file raises FileNotFoundError); with one, the log's text.
     """
     closer = None
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and os.path.isfile(source)):
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         stream: Any = open(source, "rb")  # noqa: SIM115 - closed by LogRead
         closer = stream
     elif isinstance(source, str):
