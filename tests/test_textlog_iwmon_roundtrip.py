@@ -259,11 +259,14 @@ def figures(results: list[Result]) -> str:
         allowed: Counter[str] = Counter()
         for r in rs:
             allowed.update(r.allowed)
+        printed_only = sum(n for k, n in allowed.items() if k.startswith("printed-only"))
+        attributes = sum(r.attributes for r in rs)
         lines.append(
             f"iwmon {version}: {len(rs)} captures, {sum(r.pcap_messages for r in rs)} pcap messages "
             f"(nlctrl excluded), {sum(r.text_messages for r in rs)} rebuilt, "
-            f"{sum(r.equal_messages for r in rs)} equal in every field; "
-            f"{sum(r.equal_attributes for r in rs)} of {sum(r.attributes for r in rs)} attributes equal; "
+            f"{sum(r.equal_messages for r in rs)} equal in every field and attribute; "
+            f"attributes: {attributes} in the pcap, {printed_only} printed without bytes, "
+            f"{sum(r.equal_attributes for r in rs)} of the other {attributes - printed_only} equal; "
             f"unexplained differences {sum(len(r.unexplained) for r in rs)}")
         lines += [f"    allowed: {n} x {k}" for k, n in allowed.most_common()]
         not_in: Counter[str] = Counter()

@@ -18,6 +18,8 @@ from .iwmon_lines import HEADER, VERSION, Block, Line, LineSplitter, Stray, bloc
 from .iwmon_messages import NL80211_ID, MessageBuilder
 
 UNPLACED_KEPT = 200
+UNPLACED_TEXT = 240  # characters of each unplaced line kept
+MAX_LINE = 1 << 16  # a longer "line" is read in pieces: a file without newlines must not fill memory
 SNIFF_BYTES = 4096
 _GZIP = b"\x1f\x8b"
 _CAPTURE_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d",
@@ -104,12 +106,17 @@ class IwmonTextReader:
     def _physical(self) -> Iterator[tuple[int, int, str]]:
         number = 0
         if self._text is not None:
-            for text in self._text:
+            while True:
+                text = self._text.readline(MAX_LINE)
+                if not text:
+                    return
                 number += 1
                 yield number, self._pos, text
                 self._pos += len(text.encode("utf-8", "surrogateescape"))
-            return
-        for raw in self._f:
+        while True:
+            raw = self._f.readline(MAX_LINE)
+            if not raw:
+                return
             number += 1
             yield number, self._pos, raw.decode("utf-8", "surrogateescape")
             self._pos += len(raw)
@@ -137,7 +144,7 @@ class IwmonTextReader:
     def _unplace(self, line: Line) -> None:
         self.unplaced_count += 1
         if len(self.unplaced) < UNPLACED_KEPT:
-            self.unplaced.append((line.number, " " * line.indent + line.text))
+            self.unplaced.append((line.number, (" " * line.indent + line.text)[:UNPLACED_TEXT]))
 
     def _record(self, block: Block) -> Record | None:
         self.messages += 1

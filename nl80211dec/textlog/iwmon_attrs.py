@@ -27,6 +27,7 @@ MAX_DEPTH = 8
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "bitmask": 4, "s8": 1, "s16": 2, "s32": 4, "s64": 8}
 TAG = re.compile(r"^Tag (\d+)$")
 ELEMENT_EXT = 255
+LABELS_KEPT = 500  # distinct lost labels counted by name; hostile text must not grow memory
 
 
 class Losses:
@@ -38,8 +39,8 @@ class Losses:
         self.partial = 0
 
     def lose(self, reason: str, label: str) -> None:
-        self.reasons[reason] += 1
-        self.labels[label] += 1
+        self.reasons[reason if len(self.reasons) < LABELS_KEPT else "other"] += 1
+        self.labels[label[:80] if len(self.labels) < LABELS_KEPT else "other"] += 1
 
 
 def hexdump_under(sub: list[Line], level: int) -> bytes:

@@ -32,6 +32,7 @@ ELISION = re.compile(r"^(?:\.\.\.|\u2026|\[\.\.\.\]|\[snip\]|<snip>)$", re.IGNOR
 PROMPT = re.compile(r"^(?:\S+@\S+.*[#$%]|[#$] |\[\S+@\S+)")
 BARE_HEX = re.compile(r"^[0-9a-f]{2}(?: [0-9a-f]{2})*$")
 WRAP_MIN = 50  # a line this long may have been wrapped by a mail client (they wrap at 72-78)
+JOINED_MAX = 400  # iwmon's longest lines are ~130 characters: more is pasted text, not a wrap
 
 
 @dataclass(slots=True)
@@ -142,7 +143,7 @@ class LineSplitter:
             return False
         if prev_head is None and prev.indent == 0:
             return False  # two lines of foreign text
-        if prev.indent + len(prev.text) < WRAP_MIN:
+        if not WRAP_MIN <= prev.indent + len(prev.text) <= JOINED_MAX:
             return False
         # a hexdump line cut before its printable column takes anything; other lines not a prompt
         return bool(BARE_HEX.match(prev.text)) or not PROMPT.match(cur.text)
