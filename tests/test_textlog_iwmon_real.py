@@ -131,3 +131,16 @@ def test_sae_bodies_are_group_19(path: Path) -> None:
             assert b.group == 19 and len(b.scalar) == 32 and len(b.element) == 64
         elif b.message == "confirm" and b.status == 0:
             assert len(b.confirm) == 32
+
+
+@pytest.mark.parametrize("path", LOGS, ids=[p.name[:30] for p in LOGS])
+def test_real_logs_give_the_expected_verdicts(path: Path) -> None:
+    """The sequencer, unchanged, reaches the verdicts expected.json gives each posted log."""
+    from nl80211dec.sequence import Sequencer
+
+    expected = json.loads((REAL / "expected.json").read_text())[f"logs/{path.name}"]
+    msgs, _ = decode(path)
+    seq = Sequencer()
+    attempts = [a for m in msgs for a in seq.feed(m)] + list(seq.finish())
+    got = [a.as_dict()["verdict"] for a in sorted(attempts, key=lambda a: a.start_index)]
+    assert got == expected
