@@ -21,9 +21,11 @@ import pytest
 
 import nl80211dec
 from nl80211dec.netlink.message import Message
+from nl80211dec.session import Session
 from nl80211dec.testing import shapes
 from nl80211dec.testing.flavours import AKM_HOST_ORDER, AKM_RSN_ORDER, Firmware
 from nl80211dec.testing.scenarios import SCENARIOS, build, describe
+from nl80211dec.textlog.iwmon import IwmonTextReader
 
 from .golden_util import CAPTURES
 
@@ -57,6 +59,18 @@ HELD = [
     Held("commit-not-acked", "iwd-fmac-tx-noack"),
     Held("firmware-aborted", "iwd-fmac-abort1"),
     Held("firmware-aborted", "wpas-fmac-abort1"),
+    Held("firmware-aborted-after-confirm", "iwd-fmac-abort2"),
+]
+
+# modelled scenarios whose shape a Raspberry Pi iwmon text log (captures/real-brcmfmac/logs) shows:
+# (scenario, log, which CONNECT of the log), built with the scenario's own (brcmfmac) settings
+PI_LOGS = [
+    ("ok-eapol-before-connect", "2025-01-25_KeithG_iwd_dhcp", 1),
+    ("ok-eapol-before-connect", "2024-12-21_KeithG_Pi4_iwd_connect", 1),
+    ("pmksa-instead-of-sae", "2025-01-25_KeithG_iwd_apipa", 1),
+    ("pmksa-instead-of-sae", "2024-12-21_KeithG_Pi4_no_connect", 2),
+    ("four-way-failed", "2024-12-18_KeithG_failed_connect", 1),
+    ("status-report-rejected-no-connect-event", "2024-12-09_KeithG_Driver_7.45.286_wpa3_connect", 1),
 ]
 
 # lab runs no scenario is held to, and why
@@ -108,11 +122,25 @@ def built_shapes(held: Held) -> list[shapes.Shape]:
     return shapes.shapes(lossless)
 
 
+def _pi_log(name: str) -> list[Message]:
+    session = Session(attempts=False)
+    reader = IwmonTextReader(CAPTURES / "real-brcmfmac" / "logs" / f"{name}.iwmon.txt.gz")
+    return [m for m in session.run(reader) if isinstance(m, Message)]
+
+
 @pytest.mark.parametrize("held", HELD, ids=str)
 def test_builder_has_the_shape_of_the_real_run(held):
     real = real_shapes(held)
     assert real, f"{held.run}: no station attempt found"
     diffs = shapes.differences(real, built_shapes(held), ref_name=held.run, built_name=held.scenario)
+    assert not diffs, "\n" + "\n".join(diffs)
+
+
+@pytest.mark.parametrize(("name", "log", "first"), PI_LOGS, ids=[f"{n}~{log[:10]}" for n, log, _ in PI_LOGS])
+def test_modelled_scenario_has_the_shape_of_the_pi_log(name, log, first):
+    real = shapes.shapes(_pi_log(log), first=first)
+    assert real, f"{log}: no station attempt found"
+    diffs = shapes.differences(real, shapes.shapes(_decode(build(name, zeroed=()))), ref_name=log, built_name=name)
     assert not diffs, "\n" + "\n".join(diffs)
 
 
@@ -125,6 +153,9 @@ def test_each_scenario_says_what_holds_it(name):
         assert not missing and "held to" in doc.lower(), f"{name}: docstring should name {missing}"
     else:
         assert "modelled, not recorded" in doc.lower(), f"{name}: say 'Modelled, not recorded' and from what"
+    for log in {log for n, log, _ in PI_LOGS if n == name}:
+        day, _sender, *what = log.split("_")
+        assert day in doc and "_".join(what).split(".")[0] in doc, f"{name}: name the Pi log {log}"
     assert doc.split()[0].strip(":,") in ("iwd", "wpa_supplicant"), f"{name}: start with the supplicant"
 
 

@@ -8,7 +8,7 @@ answers: the emulated-FullMAC lab runs (``captures/*-fmac-*``, wpa_supplicant
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The EXTERNAL_AUTH event's AKM_SUITES, as bytes.  The Pi's brcmfmac sends the RSN selector order, which
 # wpa_supplicant 2.10 wants (RSN_SELECTOR_GET); the lab's fmac_sim without akm_swapped sends 0x000fac08 as a
@@ -33,11 +33,14 @@ class Supplicant:
     rsn_caps: int
     group_mgmt: bytes | None  # wpa_supplicant names BIP-CMAC after an empty PMKID list: a 26-byte RSNE
     ies_after_rsn: bytes  # what follows the RSNE in CONNECT's IE
-    frame: tuple[str, ...]  # CMD_FRAME attributes
+    # with a driver that roams by itself the BSS is named only as hints (MAC_HINT, WIPHY_FREQ_HINT); without,
+    # wpa_supplicant pins MAC and WIPHY_FREQ too, and then also tells CMD_FRAME the frequency
+    bss_hints: bool
+    frame: tuple[str, ...]  # CMD_FRAME attributes (WIPHY_FREQ only with a pinned frequency, see bss_hints)
     waits_for_ack: bool  # False: DONT_WAIT_FOR_ACK, so the kernel sends no cookie reply
     cap_ack: bool  # NETLINK_CAP_ACK: an error echoes the request's header only
     set_pmksa: tuple[str, ...]  # SET_PMKSA attributes
-    pmksa_after: str  # "report": right after EXTERNAL_AUTH status 0 is ACKed; "4way": after the handshake
+    pmksa_after: str  # "report": right after EXTERNAL_AUTH status 0; "4way": after the handshake; "never"
     numbers_frames: bool  # wpa_supplicant gives its auth frames sequence numbers 1, 2, ...; iwd sends 0
     eapol_version: int
     pmksa_auth_type: int  # AUTH_TYPE of a CONNECT that offers a cached PMKID
@@ -49,7 +52,7 @@ IWD = Supplicant(
              "SOCKET_OWNER", "CIPHER_SUITES_PAIRWISE", "CIPHER_SUITE_GROUP", "USE_MFP", "AKM_SUITES",
              "WPA_VERSIONS", "CONTROL_PORT", "IE"),
     wpa_versions=4, rsn_caps=RSN_CAP_MFPC, group_mgmt=None,
-    ies_after_rsn=bytes.fromhex("7f0a00000800000000000001"),
+    ies_after_rsn=bytes.fromhex("7f0a00000800000000000001"), bss_hints=False,
     frame=("IFINDEX", "FRAME"), waits_for_ack=True, cap_ack=False,
     set_pmksa=("IFINDEX", "PMKID", "MAC", "SSID", "PMK_LIFETIME", "PMK"), pmksa_after="4way",
     numbers_frames=False, eapol_version=2, pmksa_auth_type=0,
@@ -62,13 +65,17 @@ WPA_SUPPLICANT = Supplicant(
              "HT_CAPABILITY", "HT_CAPABILITY_MASK", "VHT_CAPABILITY", "VHT_CAPABILITY_MASK",
              "EXTERNAL_AUTH_SUPPORT", "USE_MFP", "SAE_PWE", "AUTH_TYPE", "PRIVACY"),
     wpa_versions=2, rsn_caps=RSN_CAP_MFPR_MFPC, group_mgmt=BIP_CMAC,
-    ies_after_rsn=bytes.fromhex("7f0b00000a02004040000001203b025151"),
+    ies_after_rsn=bytes.fromhex("7f0b00000a02004040000001203b025151"), bss_hints=True,
     frame=("IFINDEX", "WIPHY_FREQ", "DONT_WAIT_FOR_ACK", "FRAME"), waits_for_ack=False, cap_ack=True,
     set_pmksa=("IFINDEX", "PMKID", "MAC", "PMK_LIFETIME", "PMK_REAUTH_THRESHOLD", "PMK"), pmksa_after="report",
     numbers_frames=True, eapol_version=1, pmksa_auth_type=4,
 )
 
-SUPPLICANTS = {s.name: s for s in (IWD, WPA_SUPPLICANT)}
+# iwd 3.1-3.3 on the Raspberry Pis of the thread: the same, but it never gave a FullMAC driver its PMKSA
+# (SET_PMKSA came with iwd 3.6; the Pi logs in captures/real-brcmfmac have none)
+IWD_3_3 = replace(IWD, name="iwd-3.3", pmksa_after="never")
+
+SUPPLICANTS = {s.name: s for s in (IWD, IWD_3_3, WPA_SUPPLICANT)}
 
 
 @dataclass(frozen=True)
@@ -76,8 +83,8 @@ class Firmware:
     """What a FullMAC driver and its firmware show on nl80211.  The defaults are brcmfmac on a Raspberry Pi."""
 
     akm: bytes = AKM_RSN_ORDER
-    # brcmfmac advertises firmware roaming, so wpa_supplicant sends only MAC_HINT/WIPHY_FREQ_HINT (the Pi's
-    # 2025-01-09 log); fmac_sim does not, and wpa_supplicant pins the BSS with MAC and WIPHY_FREQ as well
+    # brcmfmac advertises firmware roaming, so wpa_supplicant sends only MAC_HINT/WIPHY_FREQ_HINT and no
+    # WIPHY_FREQ in CMD_FRAME (the Pi's 2025-01-09 log); fmac_sim does not, and wpa_supplicant pins the BSS
     roaming: bool = True
     rx_signal: int | None = None  # brcmfmac hands the AP's frames up without a signal; fmac_sim says -50 dBm
     # the CONNECT event after a failed join: "16" (brcmf_bss_connect_done reports every failure as

@@ -102,7 +102,7 @@ def rsn_ie(*, caps: int = 0x0080, pmkid: bytes | None = None, group_mgmt: bytes 
 class ExternalAuthScenario:
     """Build, step by step, what iwmon records when a supplicant runs SAE for a FullMAC driver.
 
-    ``supplicant`` is "iwd" or "wpa_supplicant" (:data:`.flavours.SUPPLICANTS`);
+    ``supplicant`` is "iwd" (3.8), "iwd-3.3" or "wpa_supplicant" (:data:`.flavours.SUPPLICANTS`);
     ``firmware`` the driver's behaviour (default: brcmfmac on a Pi);
     ``zeroed`` the requests iwmon's copy lost to the kernel's wipe;
     ``doubled_events`` prints multicast events twice, as iwmon 3.1 did.
@@ -237,11 +237,14 @@ class ExternalAuthScenario:
             "HT_CAPABILITY": bytes(26), "HT_CAPABILITY_MASK": bytes(26), "VHT_CAPABILITY": bytes(12),
             "VHT_CAPABILITY_MASK": bytes(12), "SAE_PWE": b"\x01",
         }
-        pinned = {"MAC", "WIPHY_FREQ"} if sup.name == "wpa_supplicant" and self.fw.roaming else set()
-        attrs = [(n, values[n]) for n in sup.connect if n not in pinned]
+        attrs = [(n, values[n]) for n in sup.connect if n not in self._unpinned()]
         if sae_password is not None:
             attrs = [(n, v) for n, v in attrs if n != "EXTERNAL_AUTH_SUPPORT"] + [("SAE_PASSWORD", sae_password)]
         self._request("CONNECT", attrs)
+
+    def _unpinned(self) -> set[str]:
+        """What a hints-only supplicant leaves out when the driver roams by itself (see Supplicant.bss_hints)."""
+        return {"MAC", "WIPHY_FREQ"} if self.sup.bss_hints and self.fw.roaming else set()
 
     def external_auth_event(self, action: int = 0) -> None:
         """The firmware asks for SAE (action 0, START) or gives up (1, ABORT); AKM bytes as the firmware sends them."""
@@ -280,7 +283,8 @@ class ExternalAuthScenario:
             ("FRAME", frame), ("COOKIE", _u64(0))] + ([("ACK", b"")] if acked else []))
         values = {"IFINDEX": _u32(self.ifindex), "WIPHY_FREQ": _u32(2412), "DONT_WAIT_FOR_ACK": b"",
                   "FRAME": frame}
-        self._request("FRAME", [(n, values[n]) for n in self.sup.frame], tx_status=tx_status,
+        attrs = [(n, values[n]) for n in self.sup.frame if n not in self._unpinned()]
+        self._request("FRAME", attrs, tx_status=tx_status,
                       reply=[("COOKIE", _u64(0))] if self.sup.waits_for_ack else None)
 
     def receive(self, seq: int, body: bytes, *, status: int = 0, deliver: bool = True) -> None:
@@ -416,8 +420,8 @@ def _ok(s: ExternalAuthScenario) -> None:
 
     Held to captures/iwd-fmac-ok (nlmon.pcap).
 
-    As "ok-doubled-events": iwd, the same success as iwmon 3.1 printed it, every TX status and CONNECT
-    event twice, ~20 µs apart.  Modelled, not recorded: the Pi logs made with iwmon 3.1
+    As "ok-doubled-events": iwd 3.3, the same success as iwmon 3.1 printed it, every TX status and
+    CONNECT event twice, ~20 µs apart.  Modelled, not recorded: the Pi logs made with iwmon 3.1
     (captures/real-brcmfmac: 2024-12-09 Driver_7.45.286, 2024-12-18 failed_connect); iwmon 3.3 prints each
     once, and the lab's captures show one copy per listening socket instead.
     """
@@ -438,11 +442,12 @@ def _ok_wpa_supplicant(s: ExternalAuthScenario) -> None:
 
 
 def _ok_m1_before_connect(s: ExternalAuthScenario) -> None:
-    """iwd: EAPoL message 1 arrives just before the CONNECT event (the driver's race).
+    """iwd 3.3: EAPoL message 1 arrives just before the CONNECT event (the driver's race).
 
     Modelled, not recorded: the Raspberry Pi logs (captures/real-brcmfmac: 2024-12-21 Pi4_iwd_connect,
     2025-01-25 iwd_dhcp, 2024-12-18 failed_connect) show it in 4 of 5 associations; fmac_sim always
-    sends the CONNECT event first.
+    sends the CONNECT event first.  Its shape is checked against the iwmon text of 2025-01-25 iwd_dhcp
+    and 2024-12-21 Pi4_iwd_connect.
     """
     s.connect()
     s.external_auth_event()
@@ -460,7 +465,8 @@ def _pmksa(s: ExternalAuthScenario) -> None:
     iwd answers status 1 without a commit, and no CONNECT event follows.
 
     Modelled, not recorded: the Pi logs (captures/real-brcmfmac: 2024-12-21 Pi4_no_connect at 44.37 s,
-    2025-01-25 iwd_apipa; 2024-12-29 failed_DHCP's journal); iwd before 3.6 never gave a FullMAC driver its PMKSA.
+    2025-01-25 iwd_apipa; 2024-12-29 failed_DHCP's journal); iwd before 3.6 never gave a FullMAC driver its
+    PMKSA.  Its shape is checked against the iwmon text of both.
     """
     s.connect(pmkid=bytes.fromhex("8844b6b6dfda8f93a087e9ea6aa0c0de"))
     s.external_auth_event()
@@ -474,9 +480,9 @@ def _report_rejected(s: ExternalAuthScenario) -> None:
     Held to captures/iwd-fmac-ebade and, built for wpa_supplicant (which sets the PMKSA all the same),
     captures/wpas-fmac-ebade (nlmon.pcap).
 
-    As "status-report-rejected-no-connect-event": iwd, the same refusal, and then no CONNECT event at all.
-    Modelled, not recorded: the Pi log captures/real-brcmfmac 2024-12-09 Driver_7.45.286 (no
-    CONNECT event for 77 s, GET_STATION answered -52).
+    As "status-report-rejected-no-connect-event": iwd 3.3, the same refusal, and then no CONNECT event at
+    all.  Modelled, not recorded: the Pi log captures/real-brcmfmac 2024-12-09 Driver_7.45.286 (no
+    CONNECT event for 77 s, GET_STATION answered -52); its shape is checked against that iwmon text.
     """
     s.connect()
     s.external_auth_event()
@@ -601,6 +607,22 @@ def _firmware_aborted(s: ExternalAuthScenario) -> None:
     s.report(1)
 
 
+def _firmware_aborted_after_confirm(s: ExternalAuthScenario) -> None:
+    """iwd: the same abort, after the station's confirm (the AP's commit came, its confirm did not).
+
+    Held to captures/iwd-fmac-abort2 (nlmon.pcap): fmac_sim's abort_after=2.  wpa_supplicant's run with the
+    same knob (captures/wpas-fmac-abort2) races the AP and differs from attempt to attempt.
+    """
+    s.connect()
+    s.external_auth_event()
+    s.send(1, s.commit_body("sta"))
+    s.receive(1, s.commit_body("ap"))
+    s.send(2, s.confirm_body())
+    s.external_auth_event(action=1)
+    s.join_failed(1)
+    s.report(1)
+
+
 def _assoc_rejected(s: ExternalAuthScenario) -> None:
     """iwd: SAE fine, status 0 accepted, the firmware's association fails (CONNECT status 16).
 
@@ -614,10 +636,11 @@ def _assoc_rejected(s: ExternalAuthScenario) -> None:
 
 
 def _four_way_failed(s: ExternalAuthScenario) -> None:
-    """iwd: associated; the AP sends EAPoL message 1 four times (the first before the CONNECT event), the
-    station never answers, the AP deauthenticates with reason 15.
+    """iwd 3.3: associated; the AP sends EAPoL message 1 four times (the first before the CONNECT event),
+    the station never answers, the AP deauthenticates with reason 15.
 
-    Modelled, not recorded: the Pi log captures/real-brcmfmac 2024-12-18 failed_connect.
+    Modelled, not recorded: the Pi log captures/real-brcmfmac 2024-12-18 failed_connect; its shape is
+    checked against that iwmon text.
     """
     s.connect()
     s.external_auth_event()
@@ -679,17 +702,18 @@ def _driver_sae_failed(s: ExternalAuthScenario) -> None:
 
 Builder = Callable[[ExternalAuthScenario], None]
 WPAS = {"supplicant": "wpa_supplicant"}
+PI = {"supplicant": "iwd-3.3"}  # the iwd of the Raspberry Pi logs
 SILENT = {"firmware": Firmware(failed_join="none")}
 
 # name, builder, the verdict it models, its ExternalAuthScenario settings
 _TABLE: list[tuple[str, Builder, str, dict[str, Any]]] = [
     ("ok", _ok, "ok", {}),
     ("ok-wpa-supplicant", _ok_wpa_supplicant, "ok", WPAS),
-    ("ok-eapol-before-connect", _ok_m1_before_connect, "ok", {}),
-    ("ok-doubled-events", _ok, "ok", {"doubled_events": True}),
-    ("pmksa-instead-of-sae", _pmksa, "pmksa-instead-of-sae", SILENT),
+    ("ok-eapol-before-connect", _ok_m1_before_connect, "ok", PI),
+    ("ok-doubled-events", _ok, "ok", {**PI, "doubled_events": True}),
+    ("pmksa-instead-of-sae", _pmksa, "pmksa-instead-of-sae", {**PI, **SILENT}),
     ("status-report-rejected", _report_rejected, "status-report-rejected", {}),
-    ("status-report-rejected-no-connect-event", _report_rejected, "status-report-rejected", SILENT),
+    ("status-report-rejected-no-connect-event", _report_rejected, "status-report-rejected", {**PI, **SILENT}),
     ("commit-not-acked", _commit_not_acked, "commit-not-acked", WPAS),
     ("no-peer-commit", _no_peer_commit, "no-peer-commit", WPAS),
     ("no-peer-commit-connect-zeroed", _no_peer_commit, "no-peer-commit", {"zeroed": ("NEW_KEY", "CONNECT")}),
@@ -699,8 +723,9 @@ _TABLE: list[tuple[str, Builder, str, dict[str, Any]]] = [
     ("anti-clogging-loop", _anti_clogging, "anti-clogging-loop", {}),
     ("h2e-mismatch", _h2e_mismatch, "h2e-mismatch", {}),
     ("firmware-aborted", _firmware_aborted, "firmware-aborted", {}),
+    ("firmware-aborted-after-confirm", _firmware_aborted_after_confirm, "firmware-aborted", {}),
     ("assoc-rejected", _assoc_rejected, "assoc-rejected", {}),
-    ("four-way-failed", _four_way_failed, "four-way-failed", {}),
+    ("four-way-failed", _four_way_failed, "four-way-failed", PI),
     ("pmkid-mismatch", _pmkid_mismatch, "ok", {}),  # connected: the PMKID is a finding beside it
     ("incomplete", _incomplete, "incomplete", {}),
     ("driver-sae-ok", _driver_sae_ok, "ok", {}),
