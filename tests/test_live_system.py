@@ -454,3 +454,26 @@ def test_file_says_what_it_holds(tmp_path):
     comments = shb_comments(out)
     assert "families asked of nlctrl at start: nlctrl=0x10 nl80211=0x20" in comments
     assert any("the first 2 packets are that family map" in c for c in comments)
+
+
+def test_a_ring_that_cannot_be_written_is_refused_before_capturing(capsys, tmp_path):
+    code, _, err, links = run_cli(capsys, "-w", str(tmp_path / "nope" / "x.pcapng"), "--ring", "1")
+    assert code == 2 and "cannot write" in one_line(err) and set(links.links) == {"lo", "wlan0"}
+
+
+def test_disk_full_mid_run_keeps_showing_and_exits_1(capsys, tmp_path, monkeypatch):
+    from nl80211dec.live import writer
+
+    real = writer.PcapngWriter.write_block
+
+    def fill_up(self: Any, epb: bytes, timestamp: float) -> None:
+        if self.records >= 100:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(self, epb, timestamp)
+
+    monkeypatch.setattr(writer.PcapngWriter, "write_block", fill_up)
+    out = tmp_path / "x.pcapng"
+    code, stdout, err, links = run_cli(capsys, "--sae", "-w", str(out))
+    assert code == 1 and "cannot write the capture any more (No space left on device)" in err
+    assert "Summary: 413 records" in stdout  # the run went on
+    assert sum(1 for _ in CaptureReader(out)) == 100 and set(links.links) == {"lo", "wlan0"}

@@ -13,7 +13,8 @@ file (same netlink bytes, same kernel timestamp to the microsecond), and the ver
 verdicts of the live file and the verdicts of the tcpdump file must be the same.
 
 Output goes to ``$LAB_OUT/live/`` (default: lab-out/ next to the repository, as for the lab). Like the
-lab, it runs one VM at a time: it waits while any ``qemu-system`` process runs. CI does not run this.
+lab, it runs one VM at a time: it waits while any ``qemu-system`` process (or a lab batch, run-lab.sh or
+run-fmac.sh, between two of its VMs) runs. CI does not run this.
 """
 
 from __future__ import annotations
@@ -57,11 +58,15 @@ def export_source(out: Path) -> tuple[Path, str]:
     return src, commit
 
 
+# Another VM, or a lab batch between two of its VMs (its next vng may be starting: never start beside it).
+BUSY = "qemu-system|run-lab[.]sh|run-fmac[.]sh|bin/vng "
+
+
 def wait_for_other_vms() -> None:
     said = False
-    while subprocess.run(["pgrep", "-f", "qemu-system"], capture_output=True).returncode == 0:
+    while subprocess.run(["pgrep", "-f", BUSY], capture_output=True).returncode == 0:
         if not said:
-            print("    another qemu-system is running: waiting for it to finish", flush=True)
+            print("    another VM (or a lab batch) is running: waiting for it to finish", flush=True)
             said = True
         time.sleep(10)
 

@@ -1,7 +1,7 @@
 """``nl80211dec live``: capture on this machine, print messages and verdicts as they happen, keep the file.
 
-Exit status: 0 a clean run; 1 some records were malformed or the kernel
-dropped packets; 2 live capture cannot run here (the one line on stderr
+Exit status: 0 a clean run; 1 some records were malformed, the kernel
+dropped packets or the file could not be written to the end; 2 live capture cannot run here (the one line on stderr
 says what is missing and how to fix it); 130 interrupted twice.
 """
 
@@ -139,6 +139,6 @@ def _capture(args: argparse.Namespace, backend: object, out: TextIO) -> int:
     files = ", ".join(run.files) or "none"
     print(f"nl80211dec live: {run.records} records ({run.stopped_by}); files: {files}; "
           f"{run.dropped} dropped by the kernel", file=sys.stderr)
-    if run.summary.malformed or run.dropped:
+    if run.summary.malformed or run.dropped or run.write_error:
         return EXIT_MALFORMED
     return EXIT_OK

@@ -60,6 +60,11 @@ class Ring:
     def current(self) -> Segment | None:
         return self.segments[-1] if self.segments else None
 
+    def start(self, ticks: int, timestamp: float) -> None:
+        """Open the first segment now (so a path that cannot be written fails before the capture starts)."""
+        if self.writer is None:
+            self._rotate(ticks, timestamp)
+
     def write(self, ticks: int, data: bytes, orig_len: int, timestamp: float, comment: str | None = None) -> None:
         epb = packet_block(ticks, data, orig_len, comment)
         if self.writer is None or (self.writer.records and self.writer.size + len(epb) > self.segment_size):

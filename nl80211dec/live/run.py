@@ -89,6 +89,7 @@ class Live:
         self.families: dict[str, int] = {}
         self.records = 0
         self.dropped = 0
+        self.write_error: str | None = None
         self._out: PcapngWriter | Ring | None = None
         self.kept: dict[int, list[str]] = {}  # failed attempt number -> ring segments kept for it
         self.monitor: Monitor | None = None
@@ -124,15 +125,16 @@ class Live:
             self.summary = session.summary
             ticks, when = self._now(source)
             head = fam.family_packets(families, ticks, when)
-            out = self._output(source, families, head, stack)
+            self._output(source, families, head, stack)
             log.info("capturing netlink on %s%s; Ctrl-C stops", monitor.name,
-                     f", writing {self.write}" if out is not None else " (not written: -w OUT.pcapng keeps it)")
+                     f", writing {self.write}" if self._out is not None else
+                     " (not written: -w OUT.pcapng keeps it)")
             for packet in head:
-                yield from self._one(packet, session, out)
+                yield from self._one(packet, session)
             if self.snapshot:
                 self._snapshot(backend)
-            yield from self._loop(source, session, out)
-            yield from self._items(session.finish(), out)
+            yield from self._loop(source, session)
+            yield from self._items(session.finish())
 
     def _remove(self, monitor: Monitor) -> None:
         with held():
@@ -169,10 +171,9 @@ class Live:
                        f"and {os.path.basename(self._snapshot_path())}")
         return out
 
-    def _output(self, source: Source, families: list[fam.Family], head: list[Packet],
-                stack: ExitStack) -> PcapngWriter | Ring | None:
+    def _output(self, source: Source, families: list[fam.Family], head: list[Packet], stack: ExitStack) -> None:
         if self.write is None:
-            return None
+            return
         assert self.monitor is not None
         comments = self._comments(families, len(head))
         name, resolution = self.monitor.name, source.resolution
@@ -189,13 +190,13 @@ class Live:
         try:
             if self.ring_mb is not None:
                 out: PcapngWriter | Ring = Ring(self.write, int(self.ring_mb * MB), open_segment)
+                out.start(*self._now(source))
             else:
                 out = PcapngWriter(self.write, ifname=name, resolution=resolution, comments=comments)
         except OSError as e:
             raise Unavailable(f"cannot write {self.write}: {e.strerror or e}") from None
         stack.callback(out.close)
         self._out = out
-        return out
 
     def _snapshot_path(self) -> str:
         assert self.write is not None
@@ -211,45 +212,59 @@ class Live:
             snap.write(state, self._snapshot_path())
             log.info("wireless state at start written to %s", self._snapshot_path())
 
-    def _loop(self, source: Source, session: Session, out: PcapngWriter | Ring | None) -> Iterator[Item]:
+    def _loop(self, source: Source, session: Session) -> Iterator[Item]:
         deadline = None if self.duration is None else time.monotonic() + self.duration
         while not self._stop:
             timeout = TICK_S if deadline is None else max(0.0, min(TICK_S, deadline - time.monotonic()))
             packets = source.receive(timeout)
             for packet in packets:
-                yield from self._one(packet, session, out)
+                yield from self._one(packet, session)
             if source.exhausted:
                 self._stop.set("end of the source")
                 break
             if not packets:  # nothing waiting: the clock, not a backlog, says how long attempts have been silent
-                yield from self._ended(tick(session, self._now(source)[1] - TICK_S), out)
+                yield from self._ended(tick(session, self._now(source)[1] - TICK_S))
             self._drops(source)
             if deadline is not None and time.monotonic() >= deadline:
                 self._stop.set("duration")
         self._drops(source)
         self.stopped_by = self._stop.reason
 
-    def _one(self, packet: Packet, session: Session, out: PcapngWriter | Ring | None) -> Iterator[Item]:
+    def _one(self, packet: Packet, session: Session) -> Iterator[Item]:
         self.records += 1
         record = netlink_record(self.records, packet)
-        if out is not None:  # on disk before it is decoded: a decoder failure cannot lose it
-            out.write(packet.ticks, record.data, record.orig_len, record.timestamp, packet.comment)
-        yield from self._items(session.feed(record), out)
+        if self._out is not None and self.write_error is None:  # on disk before it is decoded
+            try:
+                self._out.write(packet.ticks, record.data, record.orig_len, record.timestamp, packet.comment)
+            except OSError as e:  # disk full, the card gone: say it once, go on showing what happens
+                log.error("cannot write the capture any more (%s): the run goes on without a file",
+                          e.strerror or e)
+                self.write_error = str(e)
+        yield from self._items(session.feed(record))
 
-    def _items(self, items: list[Item], out: PcapngWriter | Ring | None) -> Iterator[Item]:
+    def _items(self, items: list[Item]) -> Iterator[Item]:
         for item in items:
             if isinstance(item, Attempt):
-                yield from self._ended([item], out)
+                yield from self._ended([item])
             else:
                 yield item
 
-    def _ended(self, attempts: list[Attempt], out: PcapngWriter | Ring | None) -> Iterator[Attempt]:
+    def _ended(self, attempts: list[Attempt]) -> Iterator[Attempt]:
+        out = self._out
         for a in attempts:
-            if isinstance(out, Ring) and failed(a):
-                self.kept[a.number] = out.keep(a.start_time, a.end_time or a.start_time)
-                log.info("attempt %d failed (%s): kept in %s", a.number, a.verdict,
-                         ", ".join(self.kept[a.number]) or "nothing (already rotated out: a larger --ring)")
+            if isinstance(out, Ring) and failed(a) and self.write_error is None:
+                self._keep(out, a)
             yield a
+
+    def _keep(self, ring: Ring, a: Attempt) -> None:
+        """Take the segments of a failed attempt out of the ring, and say where it is."""
+        try:
+            self.kept[a.number] = ring.keep(a.start_time, a.end_time or a.start_time)
+        except OSError as e:  # a segment renamed or deleted behind our back
+            log.warning("could not keep the files of attempt %d: %s", a.number, e)
+            return
+        log.info("attempt %d failed (%s): kept in %s", a.number, a.verdict,
+                 ", ".join(self.kept[a.number]) or "nothing (already rotated out: a larger --ring)")
 
     def _drops(self, source: Source) -> None:
         dropped = source.dropped()
