@@ -279,3 +279,23 @@ def test_lab_logs_have_no_stray_lines(folder):
         assert read.joined == 0, (folder.name, name)
         assert all(" guest: " in text for _, text in read.unplaced), (folder.name, name, read.unplaced)
         assert sum(read.per_source.values()) + read.unplaced_count + read.blank + read.joined == read.lines
+
+
+def test_clock_offset_against_the_scenarios_own_capture():
+    """wpa_supplicant -t and tcpdump ran in the same VM: the log's commits and confirms pair with the
+    AUTHENTICATE requests carrying them, a fraction of a millisecond apart."""
+    import nl80211dec
+    from nl80211dec.textlog.journal import clock_offset
+
+    pcap = first_existing(Path(lab_log("wpas-sae-wrongpass", "client.log")).parent / "nlmon.pcap")
+    if pcap is None:
+        pytest.skip("wpas-sae-wrongpass/nlmon.pcap not copied yet")
+    points = []
+    for msg in nl80211dec.open(str(pcap)):
+        if msg.cmd_name == "AUTHENTICATE" and msg.role == "request":
+            body = msg["AUTH_DATA"].raw
+            kind = {1: "sae_commit_tx", 2: "sae_confirm_tx"}.get(body[0]) if body else None
+            if kind:
+                points.append((kind, msg.timestamp))
+    offset, pairs = clock_offset(events("wpas-sae-wrongpass"), points)
+    assert pairs == 10 and 0 <= offset < 0.005
