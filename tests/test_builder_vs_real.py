@@ -40,6 +40,7 @@ class Held:
     run: str
     recorder: str = "nlmon"  # "iwmon": the run's iwmon.pcap against the builder's lossy iwmon file
     first: int = 1
+    zeroed: tuple[str, ...] | None = None  # for "iwmon": the requests this run's iwmon lost (else the scenario's)
 
     def __str__(self) -> str:
         return f"{self.scenario}~{self.run}" + ("/iwmon" if self.recorder == "iwmon" else "")
@@ -49,12 +50,16 @@ HELD = [
     Held("ok", "iwd-fmac-ok"),
     Held("ok-wpa-supplicant", "wpas-fmac-ok"),
     Held("confirm-mismatch", "wpas-fmac-wrongpass"),
+    Held("confirm-mismatch", "iwd-fmac-wrongpass"),
+    Held("confirm-mismatch", "iwd-fmac-status16-wrongpass"),
     Held("status-report-rejected", "iwd-fmac-ebade"),
     Held("status-report-rejected", "wpas-fmac-ebade"),
     Held("no-commit-sent", "wpas-fmac-akm-host-order"),
     Held("no-peer-commit", "wpas-fmac-drop-auth-rx"),
     Held("no-peer-commit", "iwd-fmac-drop-auth-rx"),
     Held("no-peer-commit-connect-zeroed", "iwd-fmac-drop-auth-rx", recorder="iwmon"),
+    Held("confirm-mismatch", "wpas-fmac-wrongpass", recorder="iwmon", zeroed=("CONNECT",)),
+    Held("ok-wpa-supplicant", "wpas-fmac-ok", recorder="iwmon", zeroed=("SET_PMKSA", "NEW_KEY")),
     Held("commit-not-acked", "wpas-fmac-tx-noack"),
     Held("commit-not-acked", "iwd-fmac-tx-noack"),
     Held("firmware-aborted", "iwd-fmac-abort1"),
@@ -118,7 +123,8 @@ def built_shapes(held: Held) -> list[shapes.Shape]:
     settings = lab_settings(held.run)
     lossless = _decode(build(held.scenario, **settings, zeroed=()))
     if held.recorder == "iwmon":
-        return shapes.shapes(_decode(build(held.scenario, **settings)), twin=lossless)
+        lossy = {} if held.zeroed is None else {"zeroed": held.zeroed}
+        return shapes.shapes(_decode(build(held.scenario, **settings, **lossy)), twin=lossless)
     return shapes.shapes(lossless)
 
 

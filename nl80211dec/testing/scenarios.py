@@ -436,7 +436,7 @@ def _ok(s: ExternalAuthScenario) -> None:
 def _ok_wpa_supplicant(s: ExternalAuthScenario) -> None:
     """wpa_supplicant: the same success; it hands the driver the PMKSA right after its status report.
 
-    Held to captures/wpas-fmac-ok (nlmon.pcap).
+    Held to captures/wpas-fmac-ok (nlmon.pcap, and its iwmon.pcap, which lost SET_PMKSA and NEW_KEY).
     """
     _ok(s)
 
@@ -525,7 +525,9 @@ def _no_peer_commit(s: ExternalAuthScenario) -> None:
 def _confirm_mismatch(s: ExternalAuthScenario) -> None:
     """wpa_supplicant: wrong password; the AP rejects the confirm (status 1), wpa_supplicant reports status 1.
 
-    Held to captures/wpas-fmac-wrongpass (nlmon.pcap; fmac_sim passes on status 1, brcmfmac says 16).
+    Held to captures/wpas-fmac-wrongpass (nlmon.pcap; fmac_sim passes on status 1, brcmfmac says 16, and its
+    iwmon.pcap, where the kernel had zeroed every CONNECT request) and, built for iwd, to
+    captures/iwd-fmac-wrongpass and captures/iwd-fmac-status16-wrongpass (fmac_sim saying 16 as brcmfmac does).
     """
     s.connect()
     s.external_auth_event()
