@@ -14,10 +14,13 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..cli import EXIT_MALFORMED, EXIT_NOT_CAPTURE, EXIT_OK, _norm_cmd, _selected
 from .errors import Unavailable
+
+if TYPE_CHECKING:
+    from .run import Backend
 
 EXIT_INTERRUPTED = 130
 
@@ -73,9 +76,9 @@ def _logging() -> logging.Handler:
     return handler
 
 
-def _ifindexes(backend: object, names: list[str]) -> set[int]:
+def _ifindexes(backend: Backend, names: list[str]) -> set[int]:
     out = set()
-    with backend.iproute() as ipr:  # type: ignore[attr-defined]
+    with backend.iproute() as ipr:
         for name in names:
             found = ipr.link_lookup(ifname=name)
             if not found:
@@ -84,7 +87,8 @@ def _ifindexes(backend: object, names: list[str]) -> set[int]:
     return out
 
 
-def main(argv: Sequence[str] | None = None, *, backend: object = None, out: TextIO | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None, out: TextIO | None = None) -> int:
+    """``nl80211dec live ARGS``; ``backend`` replaces the system's pieces (the tests' doubles)."""
     args = build_parser().parse_args(list(sys.argv[2:] if argv is None else argv))
     if args.ring is not None and not args.write:
         print("nl80211dec live: --ring needs -w OUT.pcapng", file=sys.stderr)
@@ -105,7 +109,7 @@ def main(argv: Sequence[str] | None = None, *, backend: object = None, out: Text
         logging.getLogger("nl80211dec.live").removeHandler(handler)
 
 
-def _capture(args: argparse.Namespace, backend: object, out: TextIO) -> int:
+def _capture(args: argparse.Namespace, backend: Backend | None, out: TextIO) -> int:
     if backend is None:
         if not sys.platform.startswith("linux") or not hasattr(socket, "AF_PACKET"):
             raise Unavailable("live capture needs Linux (nlmon interfaces and packet sockets)")
@@ -120,7 +124,7 @@ def _capture(args: argparse.Namespace, backend: object, out: TextIO) -> int:
     cmds = {_norm_cmd(c) for c in args.cmd}
     fmt = FORMATS["json" if args.json else "sae" if args.sae else "text"](full_hex=args.full_hex)
     run = Live(nlmon=args.nlmon, write=args.write, ring_mb=args.ring, snapshot=args.snapshot,
-               duration=args.duration, backend=backend)  # type: ignore[arg-type]
+               duration=args.duration, backend=backend)
     t0: float | None = None
     with contextlib.closing(iter(run)) as items:
         for item in items:

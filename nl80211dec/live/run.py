@@ -189,8 +189,9 @@ class Live:
 
         try:
             if self.ring_mb is not None:
-                out: PcapngWriter | Ring = Ring(self.write, int(self.ring_mb * MB), open_segment)
-                out.start(*self._now(source))
+                ring = Ring(self.write, int(self.ring_mb * MB), open_segment)
+                ring.start(*self._now(source))
+                out: PcapngWriter | Ring = ring
             else:
                 out = PcapngWriter(self.write, ifname=name, resolution=resolution, comments=comments)
         except OSError as e:
