@@ -24,8 +24,17 @@ def run(capsys, *args):
 def test_text_output_and_summary(capsys):
     code, out, err = run(capsys, OK)
     assert code == 0, err
-    assert "< Request: nl80211 AUTHENTICATE (37)" in out
+    lines = out.splitlines()
+    assert len(lines) < 1500  # one line per message (1160), then the attempts and the summary
+    assert any(" < Request nl80211   AUTHENTICATE " in line and "SAE commit group 20" in line for line in lines)
     assert "Summary: 413 records (413 decoded, 0 malformed, 0 skipped)" in out
+
+
+def test_verbose_output_is_the_attribute_tree(capsys):
+    code, out, err = run(capsys, "-V", OK)
+    assert code == 0, err
+    assert "< Request: nl80211 AUTHENTICATE (37)" in out and "    AUTH_TYPE (53): SAE (4)" in out
+    assert len(out.splitlines()) > 15000
 
 
 def test_json_lines_are_valid_and_end_with_summary(capsys):
@@ -67,6 +76,19 @@ def test_truncated_file_exits_1_after_decoding_the_rest(capsys, tmp_path):
 def test_bad_family_option_exits_2(capsys):
     code, _, err = run(capsys, "--family", "nl80211", OK)
     assert code == 2 and "--family" in err
+
+
+def test_unknown_command_exits_2_with_a_suggestion(capsys):
+    code, out, err = run(capsys, "--cmd", "NOSUCH", OK)
+    assert code == 2 and not out and err.count("\n") == 1 and "NOSUCH" in err
+    code, out, err = run(capsys, "--cmd", "authenticat", OK)
+    assert code == 2 and "did you mean AUTHENTICATE?" in err
+
+
+def test_negative_jobs_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["-j", "-3", OK])
+    assert e.value.code == 2 and "Traceback" not in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"air"},
     {"textlog"},
     {"sequence"},
+    {"query"},
     {"render"},
     {"session", "diff"},
     {"api"},

@@ -37,8 +37,8 @@ def test_no_string_from_a_capture_reaches_the_terminal_raw(name, mode):
 
 
 def test_newline_in_ifname_forges_no_line():
-    text = run(str(DATA / "F2-newline-injection-ifname.pcap")).stdout.decode()
-    headers = [line for line in text.splitlines() if line.startswith(("< ", "> "))]
+    text = run("-V", str(DATA / "F2-newline-injection-ifname.pcap")).stdout.decode()
+    headers = [line for line in text.splitlines() if line.startswith("#") and line.split()[1] in ("<", ">")]
     json_lines = run("--json", str(DATA / "F2-newline-injection-ifname.pcap")).stdout.decode().splitlines()
     messages = [json.loads(x) for x in json_lines if '"kind":"message"' in x]
     assert len(headers) == len(messages)
@@ -47,7 +47,7 @@ def test_newline_in_ifname_forges_no_line():
 
 def test_ambiguous_ssids_render_differently():
     for name in ("F10-ssid-escape-ambiguous.pcap", "F10-ssid-escape-non-bmp.pcap"):
-        text = run(str(DATA / name)).stdout.decode()
+        text = run("-V", str(DATA / name)).stdout.decode()
         ssids = re.findall(r'SSID \(52\): (".*")', text)
         assert len(ssids) == 2 and ssids[0] != ssids[1], ssids
         rows = [json.loads(x) for x in run("--json", str(DATA / name)).stdout.decode().splitlines()]

@@ -1,7 +1,7 @@
-"""The text timeline: one header line per message, attributes as a tree.
+"""The verbose timeline (``-V``): one header line per message, attributes as a tree.
 
-Modelled on iwmon's layout so its users feel at home: ``<`` user space to
-kernel, ``>`` kernel to user space, seconds since the first record on the
+Modelled on iwmon's layout so its users feel at home: the message number,
+``<`` user space to kernel, ``>`` kernel to user space, the time on the
 right.  Untrusted strings are escaped; nothing is ever dropped silently.
 """
 
@@ -13,6 +13,8 @@ from ..netlink.core import flag_names
 from ..netlink.message import Attr, Message
 from ..pipeline import Summary
 from ..wire.text import describe_errno, escape_str
+from .colour import PLAIN, Paint
+from .labels import answers_cleared, cleared_request
 from .shared import SharedRenderings
 
 ROLE_WORDS = {"request": "Request", "reply": "Reply", "ack": "ACK", "error": "Error", "event": "Event",
@@ -36,6 +38,12 @@ def hexdump(raw: bytes, indent: str, limit: int | None = MAX_HEX_LINES) -> list[
     return lines
 
 
+def offset_hexdump(raw: bytes, indent: str) -> list[str]:
+    """Every byte, with offsets, as tshark -x prints a packet."""
+    rows = hexdump(raw, "", None)
+    return [f"{indent}{16 * i:04x}  {line}" for i, line in enumerate(rows)]
+
+
 def _flags_kind(nl_type: int, cmd_name: str) -> str:
     if nl_type == 2:
         return "error"
@@ -46,10 +54,14 @@ def _flags_kind(nl_type: int, cmd_name: str) -> str:
     return ""
 
 
-def header_line(msg: Message, t0: float) -> str:
-    left = _header_left(msg.role, msg.family, msg.protocol, msg.family_source, msg.cmd_name, msg.type_name,
-                        msg.cmd, msg.nl_type, msg.length, msg.flags)
-    return f"{left} {msg.timestamp - t0:.6f}"
+def header_line(msg: Message, t0: float, when: str | None = None) -> str:
+    """'< Request: nl80211 AUTHENTICATE (37) len 204 [request,ack]    13.856942' (``when``: the time as shown)."""
+    cmd_name, cmd = msg.cmd_name, msg.cmd
+    if cleared_request(msg) or answers_cleared(msg):
+        cmd_name, cmd = ("(payload cleared)" if cleared_request(msg) else "(answer to a cleared request)"), None
+    left = _header_left(msg.role, msg.family, msg.protocol, msg.family_source, cmd_name, msg.type_name,
+                        cmd, msg.nl_type, msg.length, msg.flags)
+    return f"{left} {f'{msg.timestamp - t0:.6f}' if when is None else when}"
 
 
 @lru_cache(maxsize=4096)  # a capture shows few distinct headers: format each once
@@ -107,20 +119,22 @@ def attr_lines(a: Attr, indent: str, full_hex: bool = False) -> list[str]:
     return lines
 
 
-def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
-    lines = [header_line(msg, t0)]
+def message_lines(msg: Message, t0: float, full_hex: bool = False, when: str | None = None,
+                  paint: Paint = PLAIN) -> list[str]:
+    """The message as a tree: the numbered header line, netlink header, errors, notes, attributes."""
+    lines = [f"{paint('number', f'#{msg.index}')} {paint(msg.role, header_line(msg, t0, when))}"]
     ind = "    "
     if msg.protocol != "eapol":
         extra = f"{ind}seq {msg.seq} pid {msg.pid}"
         if msg.reply_to is not None:
-            extra += f", answers message {msg.reply_to}"
+            extra += f", answers #{msg.reply_to}"
         if msg.family_source == "assumed":
             extra += f", family id {msg.family_id:#x} assumed nl80211"
         elif msg.family_source == "later-nlctrl":
             extra += f", family id {msg.family_id:#x} named by a later NEWFAMILY"
         lines.append(extra)
     if msg.problem:
-        lines.append(f"{ind}MALFORMED: {msg.problem}")
+        lines.append(paint("malformed", f"{ind}MALFORMED: {escape_str(msg.problem)}"))
         lines.extend(hexdump(msg.raw, ind + "    "))
     if msg.error is not None:
         e = msg.error
@@ -133,7 +147,10 @@ def message_lines(msg: Message, t0: float, full_hex: bool = False) -> list[str]:
             text = msg.header_extra.get(f"{key}_text")
             lines.append(f"{ind}{key}: {escape_str(str(value))}" + (f" ({escape_str(str(text))})" if text else ""))
     for note in msg.notes:
-        lines.append(f"{ind}! {escape_str(note)}")
+        lines.append(paint("note", f"{ind}! {escape_str(note)}"))
+    if answers_cleared(msg):
+        lines.append(paint("note", f"{ind}! answers a request whose payload the kernel cleared: its command is "
+                                   "not known"))
     if msg.eapol is not None and hasattr(msg.eapol, "text_lines"):
         lines.extend(msg.eapol.text_lines(ind))
     # an identical payload was rendered before: reuse its lines
