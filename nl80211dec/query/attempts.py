@@ -37,7 +37,9 @@ class AttemptIndex:
     """Message index -> attempt numbers, for attempts that are already known."""
 
     def __init__(self, attempts: Iterable[Attempt]) -> None:
-        self.attempts = sorted(attempts, key=lambda a: a.start_index)
+        # attempts rebuilt from a log alone cite log lines, not messages
+        self.attempts = sorted((a for a in attempts if getattr(a, "source", None) is None),
+                               key=lambda a: a.start_index)
         self.verdicts = {a.number: a.verdict for a in self.attempts}
         self._by_ifindex: dict[int, tuple[list[int], list[Attempt]]] = {}  # starts and attempts, by interface
         for a in self.attempts:
