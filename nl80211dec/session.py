@@ -8,7 +8,7 @@ over a socket; both feed records and get the same items back.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -18,6 +18,7 @@ from .pipeline import Decoder, Summary
 from .pipeline.memo import MEMO_ENTRIES
 from .sae.layer import Dot11Layer
 from .sequence import Attempt, Sequencer
+from .sequence.events import Event
 
 Item = Message | Attempt
 
@@ -31,18 +32,22 @@ class Session:
     """
 
     def __init__(self, *, families: dict[str, int] | None = None, assume: bool = True, memo: bool = True,
-                 air: Any = None, attempts: bool = True) -> None:
+                 air: Any = None, attempts: bool = True, log_events: Iterable[Event] = (),
+                 logs_drive: bool = False) -> None:
         self.decoder = Decoder(families, assume, post=Dot11Layer().process, memo=MEMO_ENTRIES if memo else 0)
         self.summary: Summary = self.decoder.summary
         self.air = air
-        self.sequencer = Sequencer(air=air) if attempts else None
+        self.sequencer = Sequencer(air=air, logs_drive=logs_drive) if attempts else None
         self._verdicts: Counter[str] = Counter()
+        self._logs: deque[Event] = deque(log_events)  # on the capture's clock, in time order
+        self._last_index = 0
 
     def feed(self, record: Record) -> list[Item]:
         return self._items(self.decoder.feed(record))
 
     def finish(self) -> list[Item]:
         out = self._items(self.decoder.flush())
+        out.extend(self._logs_until(None))
         if self.sequencer is not None:
             out.extend(self._counted(self.sequencer.finish()))
             self.summary.attempts, self.summary.verdicts = sum(self._verdicts.values()), self._verdicts
@@ -60,9 +65,23 @@ class Session:
         for msg in messages:
             if self.air is not None:
                 self.air.annotate(msg)
+            out.extend(self._logs_until(msg.timestamp))
             out.append(msg)
+            self._last_index = msg.index
             if self.sequencer is not None:
                 out.extend(self._counted(self.sequencer.feed(msg)))
+        return out
+
+    def _logs_until(self, time: float | None) -> list[Item]:
+        """Log lines placed before ``time`` (all of them at the end) go to the sequencer first."""
+        out: list[Item] = []
+        logs = self._logs
+        while logs and (time is None or logs[0].time <= time):
+            ev = logs.popleft()
+            if ev.index < 0:
+                ev.index = self._last_index  # the message it follows, for ordering and citing
+            if self.sequencer is not None:
+                out.extend(self._counted(self.sequencer.feed_event(ev)))
         return out
 
     def _counted(self, attempts: list[Attempt]) -> list[Attempt]:

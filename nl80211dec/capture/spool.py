@@ -18,7 +18,7 @@ class PipeSpool(io.RawIOBase):
 
     def __init__(self, pipe: BinaryIO) -> None:
         self._pipe = pipe
-        self._spool = tempfile.TemporaryFile()
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._size = 0  # bytes spooled so far
         self._pos = 0
         self._eof = False

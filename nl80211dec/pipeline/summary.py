@@ -33,6 +33,7 @@ class Summary:
     fidelity: list[str] = field(default_factory=list)  # what a text input lost compared with a pcap
     unplaced: int = 0  # lines of a text input no message owns
     unplaced_lines: list[tuple[int, str]] = field(default_factory=list)  # the first of them (line, text)
+    logs: list[dict[str, Any]] | None = None  # what each log (--log) gave and where it was placed
     attempts: int | None = None  # attempts rebuilt (None when the pass did not rebuild them)
     verdicts: Counter[str] | None = None
 
@@ -56,6 +57,7 @@ class Summary:
                 "unplaced_lines": [{"line": n, "text": t} for n, t in self.unplaced_lines]}
                if self.input == "iwmon-text" else {}),
             **({"air": self.air} if self.air is not None else {}),
+            **({"logs": self.logs} if self.logs is not None else {}),
             **({"attempts": self.attempts, "verdicts": dict(sorted(self.verdicts.items()))}
                if self.attempts is not None and self.verdicts is not None else {}),
         }

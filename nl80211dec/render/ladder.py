@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..sequence.attempt import Attempt
+from ..sequence.logwords import SHOWN_FACTS
 from ..wire.text import escape_str, quoted
 
 LANES = {"S": 0, "K": 1, "A": 2}
@@ -46,7 +47,8 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
     for s in a.steps:
         mark = f" [{s.mark}]" if s.mark else ""
         div = "  <== first divergence" if s.index == a.first_divergence else ""
-        lines.append(f"{_arrow(s.src, s.dst)}  {s.text}{mark}  #{s.index} +{(s.time - t0) * 1000:.1f}ms{div}")
+        where = f"line {s.index}" if a.source is not None else f"#{s.index}"
+        lines.append(f"{_arrow(s.src, s.dst)}  {s.text}{mark}  {where} +{(s.time - t0) * 1000:.1f}ms{div}")
     if a.steps_dropped:
         lines.append(f"... {a.steps_dropped} more steps not kept (bounded)")
     ending = a.ending.kind if a.ending is not None else "open"
@@ -60,11 +62,15 @@ def ladder_lines(a: Attempt, capture_start: float | None = None) -> list[str]:
         for cand in a.candidates:
             lines.append(f"    - [{cand.certainty}] {cand.cause} (supported by: {cand.support}; to tell: "
                          f"{cand.tell_apart})")
+    cite = "line " if a.source is not None else "#"
     for f in a.findings:
-        lines.append(f"  Finding ({f.id}): {f.text}" + (f" [{', '.join(f'#{i}' for i in f.refs[:6])}]" if f.refs
+        lines.append(f"  Finding ({f.id}): {f.text}" + (f" [{', '.join(f'{cite}{i}' for i in f.refs[:6])}]" if f.refs
                                                         else ""))
-    for s in a.logs[:20]:
+    shown = [s for s in a.logs if s.facts is not None and s.facts.get("kind") in SHOWN_FACTS]
+    for s in shown[:20]:
         lines.append(f"  log {escape_str(s.source or '')}:{s.line}: {escape_str(s.text)}")
+    if len(shown) > 20:
+        lines.append(f"  ... {len(shown) - 20} more log lines about this attempt (--json has them all)")
     if a.advice:
         lines.append(f"  What to try: {a.advice}")
     if a.pmkid_check:

@@ -33,6 +33,7 @@ class Step:
     status: int | None = None
     source: str | None = None  # a log's name for log evidence; None for the capture
     line: int | None = None
+    facts: dict[str, Any] | None = None  # a log line's kind and fields
 
 
 @dataclass(slots=True)
@@ -185,6 +186,7 @@ class Attempt:
     pmkid_check: dict[str, Any] | None = None
     air: dict[str, Any] | None = None  # evidence from an over-the-air capture (see air/join.py)
     linked: int | None = None  # the number of the other side's attempt at the same exchange
+    source: str | None = None  # the log an attempt was rebuilt from (read alone); None for a capture
     requests: list[int] = field(default_factory=list)  # this attempt's requests still awaiting an answer
     last_sae: str | None = None  # who sent the latest SAE frame: "STA" or "AP"
 
@@ -232,12 +234,13 @@ class Attempt:
             if not sent:
                 return True  # an attempt rebuilt from the peer's answer alone has ended: this is the next try
             if self.ended.status == GROUP_REFUSED:
-                group = getattr(ev.sae, "group", None)
-                return group in {f.group for f in sent}  # the same group again: a retry, not a fallback
+                group = getattr(ev.sae, "group", None)  # (a log may not say: then it is the fallback)
+                return group is not None and group in {f.group for f in sent}  # the same group: a retry
             return False  # the commit that echoes the anti-clogging token
         scalar = getattr(ev.sae, "scalar", None)
-        # the AP committed and the station starts over with a new scalar: its next try (a lost answer, a timeout)
-        return self.saw("AP_COMMIT") and bool(sent) and scalar is not None and scalar != sent[-1].scalar
+        # the AP committed and the station starts over with a new scalar: its next try (a lost answer, a timeout);
+        # a log does not print scalars: after the AP's commit, the station's next commit is taken as a new try
+        return self.saw("AP_COMMIT") and bool(sent) and (scalar is None or scalar != sent[-1].scalar)
 
     def answers_a_lost_frame(self, ev: Any) -> bool:
         """A peer SAE frame right after another peer frame that ended the exchange answers a frame we lost."""

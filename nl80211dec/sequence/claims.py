@@ -65,12 +65,14 @@ def ref(a: Attempt, index: int | None) -> str:
     """'#12 at +3.4 ms' (relative to the attempt's start) for a message the attempt holds."""
     if index is None:
         return "no message"
+    if a.source is not None:  # rebuilt from a log read alone: its line numbers
+        return f"line {index}"
     t = a.time_of(index)
     return f"#{index} at +{(t - a.start_time) * 1000:.1f} ms" if t is not None else f"#{index}"
 
 
-def refs_text(indexes: list[int], limit: int = 6) -> str:
-    shown = ", ".join(f"#{i}" for i in indexes[:limit])
+def refs_text(indexes: list[int], limit: int = 6, lines: bool = False) -> str:
+    shown = ", ".join(f"line {i}" if lines else f"#{i}" for i in indexes[:limit])
     return shown + (f" and {len(indexes) - limit} more" if len(indexes) > limit else "")
 
 
@@ -88,7 +90,8 @@ def stage(a: Attempt) -> Claim:
 def count(a: Attempt, word: str, indexes: list[int], what: str) -> Claim:
     n = len(indexes)
     return Claim("count", f"{what.replace('{n}', str(n)).replace('{s}', '' if n == 1 else 's')} "
-                          f"({refs_text(indexes)}).", tuple(indexes), facts={"word": word, "n": n})
+                          f"({refs_text(indexes, lines=a.source is not None)}).", tuple(indexes),
+                 facts={"word": word, "n": n})
 
 
 def absent(a: Attempt, word: str, text: str) -> Claim:

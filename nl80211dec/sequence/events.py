@@ -56,6 +56,7 @@ class Event:
     bss: dict[str, Any] | None = None  # scan result facts
     source: str | None = None  # None: the capture; else the log's name
     line: int | None = None  # the log line or the text-capture line
+    log: dict[str, Any] | None = None  # a log line's kind and fields (textlog.patterns.KINDS)
 
 
 def _pmkids(msg: Message, *names: str) -> tuple[str, ...]:

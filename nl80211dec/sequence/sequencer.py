@@ -16,9 +16,12 @@ from collections import OrderedDict, deque
 from typing import Any
 
 from ..netlink.message import Message
+from ..sae.body import SaeBody
 from ..wire.text import quoted
 from .attempt import Attempt, Ending, SaeFrame, Step
+from .claims import reason_text
 from .events import IFTYPE_AP, ZERO, Event, classify
+from .logwords import capture_point
 from .state import (
     CLOSE_AFTER_S,
     CONNECTED,
@@ -39,6 +42,7 @@ PENDING_LIMIT = 4096  # requests remembered for routing their answers
 MAX_AP_PEERS = 1024  # stations followed at once on the AP side; the oldest is closed beyond that
 MAX_INTERFACES = 256  # station interfaces followed at once; the least recently used attempt is closed beyond
 MAX_KNOWN = 4096  # interfaces whose type, address and scans are remembered
+MAX_POINTS = 100_000  # capture moments kept for placing a log on the capture's clock
 MAX_BSS = 256  # scanned networks remembered
 RECENT = 64  # closed attempts kept for linking the two sides of an exchange
 SWEEP_S = 10.0  # how often (capture seconds) silent attempts are looked for
@@ -60,8 +64,9 @@ class _Bounded(OrderedDict):  # type: ignore[type-arg]
 class Sequencer:
     """Rebuild connection attempts per interface (station side) and per station (AP side)."""
 
-    def __init__(self, air: Any = None) -> None:
+    def __init__(self, air: Any = None, logs_drive: bool = False) -> None:
         self.air = air  # an AirJoin: evidence from an over-the-air capture, or None
+        self.logs_drive = logs_drive  # log events move attempts on (a log read alone), else they are evidence
         self._sta: OrderedDict[int | None, Attempt] = OrderedDict()
         self._ap: OrderedDict[tuple[int | None, str], Attempt] = OrderedDict()
         self._iftype: dict[int, int] = _Bounded(MAX_KNOWN)
@@ -71,6 +76,8 @@ class Sequencer:
         self._bss: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._cleared: deque[tuple[int, float]] = deque(maxlen=8)
         self._recent: deque[Attempt] = deque(maxlen=RECENT)
+        self._unplaced_logs: deque[Step] = deque(maxlen=64)  # station log facts no open attempt took (yet)
+        self.points: list[tuple[str, str, float]] | None = None  # when a list: the moments a log could share
         self._tried: dict[int | None, None] = _Bounded(MAX_KNOWN)  # interfaces that tried to join
         self._count = 0
         self._sweep = 0.0
@@ -92,9 +99,15 @@ class Sequencer:
 
     def feed_event(self, ev: Event) -> list[Attempt]:
         """Evidence from outside the capture (a log line), already placed on the capture's clock."""
-        if self.now_time is None or ev.time > self.now_time:
-            self.now_time = ev.time
+        self.advance(ev.time, ev.index if self.logs_drive else None)
         return self._event(ev)
+
+    def advance(self, time: float, index: int | None = None) -> None:
+        """The stream has reached ``time`` (a log's last line, say): silence is measured up to it."""
+        if self.now_time is None or time > self.now_time:
+            self.now_time = time
+        if index is not None:
+            self.now_index = max(self.now_index, index)
 
     def finish(self) -> list[Attempt]:
         done = [self._close(a, "end of capture") for a in list(self._sta.values())]
@@ -104,12 +117,25 @@ class Sequencer:
         for ifindex, scan in self._scans.items():
             if ifindex not in self._tried and scan["count"] >= 2 and scan["sae_bss"]:
                 done.append(self._never_tried(ifindex, scan))
+        skips = [s for s in self._unplaced_logs if (s.facts or {}).get("kind") in ("bss_skipped", "h2e_disabled")
+                 and (s.facts or {}).get("why") not in ("ignored", "disabled")]
+        if self.logs_drive and not self._tried and skips:  # a log read alone: the station only ever skipped
+            first = Event("LOG_FACT", skips[0].index, skips[0].time, None, source=skips[0].source)
+            a = self._open("scan-only", first)
+            a.logs.extend(skips)
+            a.ap = next((s.facts.get("bssid") for s in skips if s.facts and s.facts.get("bssid")), None)
+            a.rank, a.rank_index = RANK["scan"], skips[0].index
+            a.add_step(Step(skips[0].index, skips[0].time, "S", "K", f"{len(skips)} log lines: the network was "
+                                                                      "skipped", word="SCAN"))
+            done.append(self._close(a, "end of capture"))
         self._scans.clear()
         return sorted(done, key=lambda a: a.start_index)
 
     # -- routing -------------------------------------------------------------------
     def _event(self, ev: Event) -> list[Attempt]:
         w = ev.word
+        if w == "TICK":
+            return []  # time passing (feed_event advanced the clock)
         if w == "IFTYPE":
             if ev.ifindex is not None:
                 self._iftype[ev.ifindex] = ev.status or 0
@@ -122,6 +148,13 @@ class Sequencer:
         if w == "CLEARED_REQ":
             self._cleared.append((ev.index, ev.time))
             return []
+        if ev.source is not None and not self.logs_drive:
+            return self._log_evidence(ev)
+        if w == "ANSWER" and ev.source is not None:  # a log's error answer: the station's open attempt
+            a = next(reversed(self._sta.values()), None)
+            if a is not None:
+                self._apply(a, ev)
+            return []
         if w == "ANSWER":
             a = self._requests.pop(ev.reply_to, None) if ev.reply_to is not None else None
             if a is not None:
@@ -130,6 +163,10 @@ class Sequencer:
         owner = ev.owner
         if owner is None and ev.ifindex is not None and ev.ifindex in self._iftype:
             owner = "ap" if self._iftype[ev.ifindex] == IFTYPE_AP else "sta"
+        if self.points is not None and ev.source is None:
+            point = capture_point(ev, owner == "ap")
+            if point is not None and len(self.points) < MAX_POINTS:
+                self.points.append(point)
         if owner == "ap":
             if ev.ifindex is not None and ev.ifindex not in self._iftype:
                 self._iftype[ev.ifindex] = IFTYPE_AP  # transmitting as the BSSID: this is the AP side
@@ -146,14 +183,25 @@ class Sequencer:
             if len(self._sta) == 1:
                 ev.ifindex = next(iter(self._sta))
         cur = self._sta.get(ev.ifindex)
+        if ev.word == "STA_FRAME":  # a log that says only "an SAE frame went out": commit first, then confirm
+            ev.word = "STA_CONFIRM" if cur is not None and cur.saw("STA_COMMIT") else "STA_COMMIT"
+            ev.sae = SaeBody(2 if ev.word == "STA_CONFIRM" else 1, 0)
+        if ev.word == "CONNECT_SEEN":  # iwd's log: after a SoftMAC association it means success; FullMAC: unknown
+            softmac = cur is not None and cur.mode.startswith("softmac") and cur.rank >= RANK["confirmed"]
+            ev.word, ev.status = ("ASSOC_RESP", 0) if softmac else ("LOG_FACT", None)
+        if ev.word == "ASSOC_START":  # a log's "trying to associate": SoftMAC's association, FullMAC's CONNECT
+            softmac = cur is not None and cur.mode.startswith("softmac") and cur.ended is None
+            ev.word = "ASSOC_REQ" if softmac or (cur is not None and cur.rank >= RANK["confirmed"]) else "CONNECT_REQ"
         w = ev.word
+        if w == "EXT_AUTH_START" and cur is not None and cur.mode != "external-auth" and not cur.tried_anything():
+            cur.mode = "external-auth"  # the driver asks for SAE after a CONNECT (or a log's "connecting")
         opens = w in OPENERS and (cur is None or STARTS[w](cur, ev))
         resync = cur is None and w in RESYNC and not (w == "EAPOL" and ev.eapol not in ("1", "2", "3", "4"))
         if opens or resync:
             if cur is not None:
                 done.append(self._close(self._sta.pop(ev.ifindex), "a new attempt started"))
             mode = ev.mode or ("fullmac" if w == "CONNECT_RESULT" else "softmac-sae")
-            if cur is not None and w not in ("CONNECT_REQ", "EXT_AUTH_START", "STA_OPEN_AUTH"):
+            if cur is not None and w not in ("CONNECT_REQ", "EXT_AUTH_START", "STA_OPEN_AUTH", "TRY_START"):
                 mode = cur.mode  # the supplicant's next try goes the same way as the one before
             cur = self._sta[ev.ifindex] = self._open(mode, ev)
             if w != "CONNECT_REQ":
@@ -162,6 +210,8 @@ class Sequencer:
                 self.evicted += 1
                 done.append(self._close(self._sta.popitem(last=False)[1], "evicted"))
         if cur is None:
+            if ev.source is not None and ev.log is not None:
+                self._unplaced_logs.append(_log_step(ev))  # a fact before the attempt it belongs to
             return done
         self._sta.move_to_end(ev.ifindex)
         self._apply(cur, ev)
@@ -170,6 +220,8 @@ class Sequencer:
         return done
 
     def _ap_event(self, ev: Event) -> list[Attempt]:
+        if ev.sta is None and ev.source is not None and self._ap:  # an AP log line that names no station
+            ev.sta = next(reversed(self._ap))[1]
         peer = ev.sta or "?"
         key = (ev.ifindex, peer)
         cur = self._ap.get(key)
@@ -194,13 +246,36 @@ class Sequencer:
             done.append(self._close(self._ap.pop(key), "deauthentication"))
         return done
 
+    def _log_evidence(self, ev: Event) -> list[Attempt]:
+        """A log line beside a capture: placed on the attempt it speaks about, it never moves one on."""
+        step = _log_step(ev)
+        if ev.owner == "ap":
+            target = next((a for (_i, sta), a in reversed(self._ap.items()) if sta == ev.sta), None)
+        else:
+            target = next(reversed(self._sta.values()), None)
+        if target is None:
+            target = next((a for a in reversed(self._recent) if (a.mode == "ap") == (ev.owner == "ap")
+                           and a.end_time is not None and 0 <= ev.time - a.end_time <= SILENCE_S), None)
+        if target is not None:
+            if len(target.logs) < 256:
+                target.logs.append(step)
+            if target.mode != "ap":
+                _log_facts(target, ev)
+        elif ev.owner != "ap":
+            self._unplaced_logs.append(step)
+        return []
+
     def _open(self, mode: str, ev: Event) -> Attempt:
         self._count += 1
         self.attempts_seen += 1
-        a = Attempt(self._count, mode, ev.ifindex, ev.index, ev.time)
+        a = Attempt(self._count, mode, ev.ifindex, ev.index, ev.time, source=ev.source)
         if mode != "ap":
             a.station = self._ifmac.get(ev.ifindex) if ev.ifindex is not None else None
             self._tried[ev.ifindex] = None
+            for step in self._unplaced_logs:  # log facts just before the attempt began belong to it
+                if 0 <= ev.time - step.time <= SILENCE_S and step.facts is not None:
+                    a.logs.append(step)
+                    _log_facts(a, Event("LOG_FACT", step.index, step.time, log=step.facts))
         return a
 
     def _claim_cleared(self, a: Attempt, ev: Event) -> None:
@@ -232,6 +307,8 @@ class Sequencer:
         a.ssid = scan["sae_bss"].get("ssid")
         a.ap = scan["sae_bss"].get("bssid")
         a.rank, a.rank_index = RANK["scan"], scan["sae_bss"]["index"]
+        why_not = ("bss_skipped", "h2e_disabled", "network_not_found")  # log lines that say why nothing was tried
+        a.logs.extend(s for s in self._unplaced_logs if s.facts and s.facts.get("kind") in why_not)
         a.add_step(Step(scan["first"], scan["first_time"], "S", "K",
                         f"{scan['count']} scans; SAE network {quoted(a.ssid)} seen, never joined", word="SCAN"))
         a.add_step(Step(scan["last"], scan["last_time"], "S", "K", "last scan", word="SCAN"))
@@ -327,10 +404,15 @@ class Sequencer:
     # -- facts --------------------------------------------------------------------
     def _apply(self, a: Attempt, ev: Event) -> None:
         w = ev.word
-        if ev.source is not None:  # a log line: evidence beside the capture's, it does not drive the machine
-            a.logs.append(Step(ev.index, ev.time, "S", "K", ev.text or w, word=w, status=ev.status,
-                               source=ev.source, line=ev.line))
-            return
+        if ev.source is not None and (w == "LOG_FACT" or not self.logs_drive):  # a fact for the explanation
+            if len(a.logs) < 256:
+                a.logs.append(Step(ev.index, ev.time, "S", "K", ev.text or w, word=w, status=ev.status,
+                                   source=ev.source, line=ev.line, facts=ev.log))
+            if not self.logs_drive:
+                return
+        if ev.source is not None and a.steps and a.steps[-1].word == w and a.steps[-1].status == ev.status \
+                and ev.time - a.steps[-1].time < 0.2 and w in ("ASSOC_RESP", "AUTHORIZED", "CONNECT_RESULT"):
+            return  # two lines of a log saying the same step ("associated", "association response")
         a.words[w] += 1
         a.first.setdefault(w, ev.index)
         a.last[w] = ev.index
@@ -389,6 +471,22 @@ _LANES = {"CONNECT_REQ": ("S", "K"), "EXT_AUTH_START": ("K", "S"), "EXT_AUTH_ABO
           "AP_REJECT": ("A", "S"), "AP_OPEN_AUTH": ("A", "S"), "ASSOC_RESP": ("A", "S")}
 
 
+def _log_step(ev: Event) -> Step:
+    return Step(ev.index, ev.time, "S", "K", ev.text or ev.word, word=ev.word, status=ev.status, source=ev.source,
+                line=ev.line, facts=ev.log)
+
+
+def _log_facts(a: Attempt, ev: Event) -> None:
+    """What a log line tells that no message does: a PMKSA in use, an RSN element carrying a PMKID."""
+    kind = (ev.log or {}).get("kind")
+    if kind in ("pmksa_used", "pmksa_found"):
+        a.pmkid_offered, a.pmksa_known = True, True
+        if not a.pmkids:
+            a.pmkids = [str((ev.log or {}).get("pmkid") or "(cached, the log does not print it)")]
+    elif ev.pmkids and not a.pmkids:
+        a.pmkids, a.pmkid_offered = list(ev.pmkids), True
+
+
 def _lanes(a: Attempt, ev: Event) -> tuple[str, str]:
     if ev.word == "EAPOL":
         return ("A", "S") if ev.by_ap else ("S", "A")
@@ -401,10 +499,11 @@ def _lanes(a: Attempt, ev: Event) -> tuple[str, str]:
 
 def _sae_text(sae: Any) -> str:
     if sae.message == "commit":
-        return f"SAE commit group {sae.group}" + (" (H2E)" if sae.status == 126 else "") + \
+        return "SAE commit" + (f" group {sae.group}" if sae.group is not None else "") + \
+            (" (H2E)" if sae.status == 126 else "") + \
             (" + token" if sae.token else "")
     if sae.message == "confirm":
-        return f"SAE confirm #{sae.send_confirm}"
+        return "SAE confirm" + (f" #{sae.send_confirm}" if sae.send_confirm is not None else "")
     return f"SAE {'commit' if sae.seq == 1 else 'confirm'} rejected: {sae.status_name} ({sae.status})"
 
 
@@ -417,8 +516,12 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
         a.ap = a.ap or ev.ap
     if a.mode != "ap" and a.station is None and ev.sta and ev.sta != ZERO:
         a.station = ev.sta
+    if ev.log is not None:
+        _log_facts(a, ev)
     if w == "CONNECT_REQ":
-        a.ssid, a.freq, a.auth_type, a.akm = ev.ssid, ev.freq, ev.auth_type, ev.akm
+        if not a.tried_anything() and ev.mode:
+            a.mode = ev.mode  # a log's "connecting to" opened it; the CONNECT says which path
+        a.ssid, a.freq, a.auth_type, a.akm = ev.ssid or a.ssid, ev.freq, ev.auth_type, ev.akm
         a.pmkids, a.pmkid_offered = list(ev.pmkids), bool(ev.pmkids)
         a.sae_password, a.external_auth = ev.sae_password, ev.external_auth
         a.ap = ev.ap or a.ap
@@ -503,7 +606,8 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
                         "by_ap": bool(ev.by_ap), "local": w == "DEAUTH_REQ" or (w == "DEAUTH" and not ev.by_ap
                                                                               and a.mode != "ap")}
         what = {"DISCONNECT": "DISCONNECT", "DEAUTH": "Deauthentication", "DEAUTH_REQ": "DEAUTHENTICATE request"}[w]
-        text = what + (f" reason {ev.text or ev.reason}" if ev.reason is not None else "") + \
+        why = ev.text if ev.source is None and ev.text else reason_text(ev.reason)
+        text = what + (f" reason {why}" if ev.reason is not None else "") + \
             (" (by the AP)" if ev.by_ap and w == "DISCONNECT" else "")
     a.add_step(Step(ev.index, ev.time, src, dst, text, mark, word=w, status=ev.status if w != "ANSWER" else ev.errno))
     a.end_index, a.end_time = ev.index, ev.time

@@ -57,12 +57,15 @@ STAGE_OF: dict[str, Callable[[Event], str | None] | str] = {
     "SCAN_BSS": "scan",
     "CONNECT_REQ": "connect",
     "EXT_AUTH_START": "connect",
+    # the supplicant reports success only after the AP's confirm verified: it proves both confirms
+    "EXT_AUTH_REPORT": lambda ev: "confirmed" if ev.status == 0 else None,
     "STA_COMMIT": "commit",
     "AP_COMMIT": "commit-exchanged",
     "STA_CONFIRM": "confirm",
     "AP_CONFIRM": "confirmed",
     "AP_REJECT": lambda ev: "confirm" if getattr(ev.sae, "seq", 1) == 2 else "commit",  # it answers our frame
     "STA_OPEN_AUTH": "connect",
+    "TRY_START": "connect",  # a log's "trying to authenticate/connect"
     "AP_OPEN_AUTH": lambda ev: "confirmed" if ev.status == 0 else None,  # Open System + cached PMKSA
     "ASSOC_REQ": "confirmed",  # a station asks to associate only once authenticated
     "ASSOC_RESP": _assoc,
@@ -104,6 +107,7 @@ ENDINGS: dict[str, tuple[str, Callable[[Event], bool]]] = {
     "ASSOC_TIMEOUT": ("timeout", lambda ev: True),
     "CONNECT_RESULT": ("timeout", lambda ev: ev.status not in (None, 0) or bool(ev.timed_out)),
     "DISCONNECT": ("disconnect", lambda ev: True),
+    "GAVE_UP": ("local-give-up", lambda ev: True),  # a log: the supplicant ended the try
     "DEAUTH": ("disconnect", lambda ev: True),
 }
 
@@ -144,20 +148,22 @@ FLOWS: dict[str, tuple[str, ...]] = {
 # :data:`RESYNC` with no attempt open always opens one: the request that began
 # it may be missing from the capture.
 STARTS: dict[str, Callable[[Attempt, Event], bool]] = {
-    "CONNECT_REQ": lambda cur, ev: True,
+    "CONNECT_REQ": lambda cur, ev: cur.tried_anything(),  # after a log's "connecting to": the same try
     "EXT_AUTH_START": lambda cur, ev: cur.mode != "external-auth" or cur.tried_anything(),
     "STA_OPEN_AUTH": lambda cur, ev: cur.mode != ev.mode or cur.rank > RANK["connect"] or cur.tried_anything(),
     "STA_COMMIT": lambda cur, ev: cur.fresh_commit(ev),
+    "TRY_START": lambda cur, ev: cur.sae_finished(),  # wpa_supplicant logs it before its confirm too
     # the AP answering again with no frame of ours in between: the capture lost our next try
     "AP_COMMIT": lambda cur, ev: cur.answers_a_lost_frame(ev),
     "AP_CONFIRM": lambda cur, ev: cur.answers_a_lost_frame(ev),
     "AP_REJECT": lambda cur, ev: cur.answers_a_lost_frame(ev),
 }
 OPENERS = set(STARTS)
+# (a log's ASSOC_START becomes ASSOC_REQ or CONNECT_REQ, and iwd's STA_FRAME a commit or a confirm, in the sequencer)
 # Evidence from the middle of an exchange that opens an attempt when none is open.  EAPoL and port
 # authorization do not: alone they are a rekey or a connection made before the capture began.
 RESYNC = {"AP_COMMIT", "STA_CONFIRM", "AP_CONFIRM", "AP_REJECT", "AP_OPEN_AUTH", "ASSOC_REQ", "ASSOC_RESP",
           "CONNECT_RESULT", "EXT_AUTH_REPORT"}
 
 # Words recorded on the ladder that never move an attempt on.
-QUIET = {"TX_STATUS", "ANSWER", "SCAN", "IFTYPE", "CLEARED_REQ"}
+QUIET = {"TX_STATUS", "ANSWER", "SCAN", "IFTYPE", "CLEARED_REQ", "LOG_FACT"}

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from ..sae.groups import GROUPS
 from ..wire.text import quoted
 from . import claims as C
-from .attempt import Attempt, Candidate, Claim
+from .attempt import Attempt, Candidate, Claim, Step
 from .findings import find
+from .logwords import WPAIE_WITH_PMKID
 from .state import CONNECTED, GROUP_REFUSED, RANK, TOKEN_REQUIRED
 
 PASSWORD_ID_UNKNOWN = 123
@@ -113,7 +114,8 @@ def _no_commit_sent(a: Attempt) -> int | None:
 
 def _commit_not_acked(a: Attempt) -> int | None:
     sent = [f for f in a.commits_sent if f.direction == "tx"]
-    if a.mode != "ap" and sent and all(f.acked is False for f in sent) and not _ap_frames(a):
+    if a.mode != "ap" and sent and all(f.acked is False for f in sent) and not _ap_frames(a) \
+            and a.rank < RANK["commit-exchanged"]:
         return sent[-1].index
     return None
 
@@ -139,6 +141,10 @@ def _password_id(a: Attempt) -> int | None:
 
 def _pwe_evidence(a: Attempt) -> tuple[str, str] | None:
     """Why the password element methods differ, when the capture shows it: (property, sentence)."""
+    for s in a.logs:
+        if (s.facts or {}).get("kind") == "sae_unexpected_status" and (s.facts or {}).get("status") == 0:
+            return ("log", f"The AP's log says it refused the station's hunting-and-pecking commit (status 0) "
+                           f"because it requires hash-to-element ({s.source} line {s.line}).")
     bss = (a.scan or {}).get("sae_bss") or {}
     ours = {f.status for f in a.sae_where(_ours(a), "commit") if f.status in (0, 126)}
     theirs = {f.status for f in a.sae_where(_theirs(a), "commit") if f.status in (0, 126)}
@@ -168,8 +174,8 @@ def _commit_rejected(a: Attempt) -> int | None:
 
 def _no_peer_commit(a: Attempt) -> int | None:
     commits = a.sae_where(_ours(a), "commit", (0, 126, 127))
-    if not commits or a.saw("AP_COMMIT") or a.saw("AP_REJECT"):
-        return None
+    if not commits or a.saw("AP_COMMIT") or a.saw("AP_REJECT") or a.rank >= RANK["commit-exchanged"]:
+        return None  # (a later stage proves the AP's commit came, even when the capture lost it)
     if _ended(a, "capture-end") and a.air is None:
         return None
     return a.timeout[1] if a.timeout else commits[-1].index
@@ -187,7 +193,7 @@ def _no_peer_confirm(a: Attempt) -> int | None:
         answered = bool(a.sae_where("tx", "confirm"))  # the AP's confirm, or its rejection of the station's
         return sent[-1] if sent and not answered and a.rank < RANK["confirmed"] else None
     confirms = _sae_indexes(a, "tx", "confirm")
-    if confirms and not a.saw("AP_CONFIRM") and a.rank < RANK["associated"]:
+    if confirms and not a.saw("AP_CONFIRM") and a.rank < RANK["confirmed"]:
         return a.timeout[1] if a.timeout else confirms[-1]
     return None
 
@@ -287,11 +293,23 @@ def _e_request(a: Attempt, i: int) -> list[Claim | None]:
 
 
 def _e_pmksa(a: Attempt, i: int) -> list[Claim | None]:
-    pmkid = a.pmkids[0]
+    pmkid = a.pmkids[0] if a.pmkids else "(not printed)"
     connect = a.first.get("CONNECT_REQ", a.start_index)
+    offered = Claim("offered", f"The CONNECT request offered the cached PMKID {pmkid} ({C.ref(a, connect)}): the "
+                               "supplicant meant to skip SAE.", (connect,), facts={"pmkid": pmkid})
+    said = next((s for s in a.logs if s.facts and s.facts.get("kind") in ("pmksa_used", "pmksa_found")), None)
+    rsne = next((s for s in a.logs if s.facts and s.facts.get("kind") == "fw_iovar"
+                 and s.facts.get("name") == "wpaie" and s.facts.get("len") in WPAIE_WITH_PMKID), None)
+    if said is not None:
+        offered = Claim("log", f"The supplicant's log says it used its PMKSA cache ({said.source} line {said.line}): "
+                               "it meant to skip SAE.", (), logs=(f"{said.source}:{said.line}",))
+    elif rsne is not None and a.pmkids and a.pmkids[0].startswith("("):
+        offered = Claim("log", f"The RSN element the driver gave the firmware has {rsne.facts['len']} octets "
+                               f"({rsne.source} line {rsne.line}), 18 more than one without a PMKID: the join "
+                               "carried a cached PMKID, so the supplicant meant to skip SAE.", (), "likely",
+                        logs=(f"{rsne.source}:{rsne.line}",))
     out: list[Claim | None] = [
-        Claim("offered", f"The CONNECT request offered the cached PMKID {pmkid} ({C.ref(a, connect)}): the supplicant "
-                         "meant to skip SAE.", (connect,), facts={"pmkid": pmkid}),
+        offered,
         C.count(a, "EXT_AUTH_START", [a.ext_start] if a.ext_start is not None else [],
                 "The firmware still asked for SAE with an EXTERNAL_AUTH request"),
         C.absent(a, "STA_COMMIT", "The supplicant never sent an SAE commit."),
@@ -393,8 +411,14 @@ def _e_h2e(a: Attempt, i: int) -> list[Claim | None]:
     if a.mode == "scan-only":
         return _e_no_attempt(a, i)
     prop, sentence = _pwe_evidence(a) or ("", "")
-    claim = C.advertised(a, prop, prop == "h2e_only", sentence) if prop else \
-        Claim("count", sentence, tuple(f.index for f in a.sae if f.message == "commit"), facts={"word": "commits"})
+    if prop == "log":
+        claim = Claim("log", sentence, (), logs=tuple(f"{s.source}:{s.line}" for s in a.logs
+                                                     if (s.facts or {}).get("kind") == "sae_unexpected_status")[:1])
+    elif prop:
+        claim = C.advertised(a, prop, prop == "h2e_only", sentence)
+    else:
+        claim = Claim("count", sentence, tuple(f.index for f in a.sae if f.message == "commit"),
+                      facts={"word": "commits"})
     return [claim, C.ending(a),
             C.meaning("The password element methods differ (hunting-and-pecking against hash-to-element), so the "
                       "two sides cannot agree on a key.", (i,), "likely")]
@@ -573,8 +597,25 @@ def _e_incomplete(a: Attempt, i: int) -> list[Claim | None]:
     return [C.stage(a), C.ending(a)]
 
 
+SKIP_CAUSES = {"h2e_required": "h2e", "rates": "h2e", "mfp_required": "mfp"}  # wpa_supplicant's "skip" lines
+
+
+def _skip_line(a: Attempt) -> tuple[str, Step] | None:
+    """The cause a supplicant's log gives for never trying (its 'skip' or 'SAE H2E disabled' line), if any."""
+    for s in a.logs:
+        kind = (s.facts or {}).get("kind")
+        if kind == "h2e_disabled":
+            return "h2e", s
+        if kind == "bss_skipped" and (s.facts or {}).get("why") in SKIP_CAUSES:
+            return SKIP_CAUSES[(s.facts or {})["why"]], s
+    return None
+
+
 def _never_tried_cause(a: Attempt) -> str:
-    """'h2e' when the AP's hash-to-element-only advertisement is the one likely cause of a station never trying."""
+    """'h2e' when the evidence is H2E's: the log says so, or the AP's H2E-only selector is the likely cause."""
+    said = _skip_line(a)
+    if said is not None:
+        return said[0]
     bss = (a.scan or {}).get("sae_bss") or {}
     return "h2e" if bss.get("h2e_only") else ""
 
@@ -582,12 +623,15 @@ def _never_tried_cause(a: Attempt) -> str:
 def _e_no_attempt(a: Attempt, i: int) -> list[Claim | None]:
     scan = a.scan or {}
     bss = scan.get("sae_bss") or {}
-    out: list[Claim | None] = [
-        Claim("count", f"The station scanned {scan.get('count', 0)} times and saw the SAE network {quoted(a.ssid)} "
-                       f"({bss.get('bssid')}, {C.ref(a, bss.get('index'))}).", (bss.get("index", a.start_index),),
-              facts={"word": "SCAN", "n": scan.get("count", 0)}),
-        C.absent(a, "STA_COMMIT", "It never started authentication."),
-    ]
+    if bss:
+        seen = Claim("count", f"The station scanned {scan.get('count', 0)} times and saw the SAE network "
+                              f"{quoted(a.ssid)} ({bss.get('bssid')}, {C.ref(a, bss.get('index'))}).",
+                     (bss.get("index", a.start_index),), facts={"word": "SCAN", "n": scan.get("count", 0)})
+    else:  # rebuilt from a log read alone: its "skip" lines are what it saw
+        skips = [s for s in a.logs if (s.facts or {}).get("kind") in ("bss_skipped", "h2e_disabled")]
+        seen = Claim("log", f"The supplicant's log shows {len(skips)} line(s) where it considered and skipped the "
+                            "network.", (), logs=tuple(f"{s.source}:{s.line}" for s in skips[:6]))
+    out: list[Claim | None] = [seen, C.absent(a, "STA_COMMIT", "It never started authentication.")]
     refs = (bss["index"],) if "index" in bss else ()
     if bss.get("h2e_only"):
         out.append(C.advertised(a, "h2e_only", True, "The AP accepts only hash-to-element (the H2E-only membership "
@@ -612,6 +656,15 @@ def _e_no_attempt(a: Attempt, i: int) -> list[Claim | None]:
     a.candidates.append(Candidate("the station's network settings do not match this network (SSID, key "
                                   "management, a disabled network)", "possible", "nothing was attempted", refs,
                                   "the supplicant's configuration and log", "no-attempt"))
+    said = _skip_line(a)
+    if said is not None:
+        cause, step = said
+        out.append(Claim("log", f"The supplicant's log says why ({step.source} line {step.line}): "
+                                f"{step.text.split(': ', 1)[-1].strip()}.", (), logs=(f"{step.source}:{step.line}",)))
+        for cand in a.candidates:
+            if (cause == "h2e") == (cand.verdict == "h2e-mismatch") and cand.verdict != "no-attempt" or (
+                    cause == "mfp" and "management frame protection" in cand.cause):
+                cand.certainty, cand.support = "certain", f"{cand.support}; the supplicant's log says so"
     return out
 
 
