@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DecodeError, NotACaptureError, TruncatedError
 from .version import __version__
+
 __all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "open", "__version__"]
 
 if TYPE_CHECKING:
