@@ -43,13 +43,19 @@ class Held:
     zeroed: tuple[str, ...] | None = None  # for "iwmon": the requests this run's iwmon lost (else the scenario's)
 
     def __str__(self) -> str:
-        return f"{self.scenario}~{self.run}" + ("/iwmon" if self.recorder == "iwmon" else "")
+        return (f"{self.scenario}~{self.run}" + ("/iwmon" if self.recorder == "iwmon" else "")
+                + (f"#{self.first}" if self.first != 1 else ""))
 
 
 HELD = [
     Held("ok", "iwd-fmac-ok"),
     Held("ok-wpa-supplicant", "wpas-fmac-ok"),
+    Held("ok", "iwd-fmac-pmksa-reconnect"),
+    Held("ok-wpa-supplicant", "wpas-fmac-pmksa-reconnect"),
+    Held("pmksa-reconnect", "iwd-fmac-pmksa-reconnect", first=2),
+    Held("pmksa-reconnect-wpa-supplicant", "wpas-fmac-pmksa-reconnect", first=2),
     Held("confirm-mismatch", "wpas-fmac-wrongpass"),
+    Held("confirm-mismatch", "wpas-fmac-status16-wrongpass"),
     Held("confirm-mismatch", "iwd-fmac-wrongpass"),
     Held("confirm-mismatch", "iwd-fmac-status16-wrongpass"),
     Held("status-report-rejected", "iwd-fmac-ebade"),

@@ -310,7 +310,8 @@ class ExternalAuthScenario:
 
     def set_pmksa(self) -> None:
         """SET_PMKSA with the PMKID both sides derived (iwd 3.6+ and wpa_supplicant give the driver its PMKSA)."""
-        values = {"IFINDEX": _u32(self.ifindex), "PMKID": self.pmkid(), "MAC": self.bssid, "SSID": self.ssid,
+        pmkid = self.pmkid() if "sta" in self.scalars else self.pmkid_offered  # SAE's, or the one reused
+        values = {"IFINDEX": _u32(self.ifindex), "PMKID": pmkid, "MAC": self.bssid, "SSID": self.ssid,
                   "PMK_LIFETIME": _u32(43200), "PMK_REAUTH_THRESHOLD": b"\x46",
                   "PMK": hashlib.sha256(f"{self.seed}:pmk".encode()).digest()}
         self._request("SET_PMKSA", [(n, values[n]) for n in self.sup.set_pmksa])

@@ -43,7 +43,7 @@ class Supplicant:
     pmksa_after: str  # "report": right after EXTERNAL_AUTH status 0; "4way": after the handshake; "never"
     numbers_frames: bool  # wpa_supplicant gives its auth frames sequence numbers 1, 2, ...; iwd sends 0
     eapol_version: int
-    pmksa_auth_type: int  # AUTH_TYPE of a CONNECT that offers a cached PMKID
+    pmksa_auth_type: int  # AUTH_TYPE of a CONNECT that offers a cached PMKID (both say Open System)
 
 
 IWD = Supplicant(
@@ -68,7 +68,7 @@ WPA_SUPPLICANT = Supplicant(
     ies_after_rsn=bytes.fromhex("7f0b00000a02004040000001203b025151"), bss_hints=True,
     frame=("IFINDEX", "WIPHY_FREQ", "DONT_WAIT_FOR_ACK", "FRAME"), waits_for_ack=False, cap_ack=True,
     set_pmksa=("IFINDEX", "PMKID", "MAC", "PMK_LIFETIME", "PMK_REAUTH_THRESHOLD", "PMK"), pmksa_after="report",
-    numbers_frames=True, eapol_version=1, pmksa_auth_type=4,
+    numbers_frames=True, eapol_version=1, pmksa_auth_type=0,
 )
 
 # iwd 3.1-3.3 on the Raspberry Pis of the thread: the same, but it never gave a FullMAC driver its PMKSA

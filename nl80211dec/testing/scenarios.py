@@ -37,7 +37,7 @@ def _u16(v: int) -> bytes:
 def _ok(s: ExternalAuthScenario) -> None:
     """iwd: SAE, the firmware's association, the 4-way handshake, keys, SET_PMKSA.
 
-    Held to captures/iwd-fmac-ok (nlmon.pcap).
+    Held to captures/iwd-fmac-ok and the first connection of captures/iwd-fmac-pmksa-reconnect (nlmon.pcap).
 
     As "ok-doubled-events": iwd 3.3, the same success as iwmon 3.1 printed it, every TX status and
     CONNECT event twice, ~20 µs apart.  Modelled, not recorded: the Pi logs made with iwmon 3.1
@@ -55,7 +55,8 @@ def _ok(s: ExternalAuthScenario) -> None:
 def _ok_wpa_supplicant(s: ExternalAuthScenario) -> None:
     """wpa_supplicant: the same success; it hands the driver the PMKSA right after its status report.
 
-    Held to captures/wpas-fmac-ok (nlmon.pcap, and its iwmon.pcap, which lost SET_PMKSA and NEW_KEY).
+    Held to captures/wpas-fmac-ok (nlmon.pcap, and its iwmon.pcap, which lost SET_PMKSA and NEW_KEY) and the
+    first connection of captures/wpas-fmac-pmksa-reconnect.
     """
     _ok(s)
 
@@ -91,6 +92,35 @@ def _pmksa(s: ExternalAuthScenario) -> None:
     s.external_auth_event()
     s.report(1)
     s.join_failed(1)
+
+
+CACHED_PMKID = bytes.fromhex("a7dd5d0948f98456352e9fe29a9d1e2a")
+
+
+def _pmksa_reconnect(s: ExternalAuthScenario) -> None:
+    """iwd: a reconnect with the cached PMKSA: CONNECT offers the PMKID (Open System), the firmware uses it
+    (no EXTERNAL_AUTH), associates, the 4-way handshake follows, and iwd sets the PMKSA again.
+
+    Held to captures/iwd-fmac-pmksa-reconnect (its second CONNECT; nlmon.pcap).  Whether brcmfmac's
+    firmware uses a PMKSA the host set is in no real log: on the Pi, with an iwd that set none, it asked
+    for SAE (pmksa-instead-of-sae).
+    """
+    s.connect(pmkid=CACHED_PMKID)
+    s.connect_event(0)
+    s.four_way(pmkid=CACHED_PMKID)
+
+
+def _pmksa_reconnect_m1_first(s: ExternalAuthScenario) -> None:
+    """wpa_supplicant: the same reconnect; EAPoL message 1 came before the CONNECT event in this run.
+
+    Held to captures/wpas-fmac-pmksa-reconnect (its second CONNECT; nlmon.pcap).
+    """
+    s.connect(pmkid=CACHED_PMKID)
+    s.eapol(1, pmkid=CACHED_PMKID)
+    s.connect_event(0)
+    for n in (2, 3, 4):
+        s.eapol(n)
+    s.keys()
 
 
 def _report_rejected(s: ExternalAuthScenario) -> None:
@@ -145,8 +175,9 @@ def _confirm_mismatch(s: ExternalAuthScenario) -> None:
     """wpa_supplicant: wrong password; the AP rejects the confirm (status 1), wpa_supplicant reports status 1.
 
     Held to captures/wpas-fmac-wrongpass (nlmon.pcap; fmac_sim passes on status 1, brcmfmac says 16, and its
-    iwmon.pcap, where the kernel had zeroed every CONNECT request) and, built for iwd, to
-    captures/iwd-fmac-wrongpass and captures/iwd-fmac-status16-wrongpass (fmac_sim saying 16 as brcmfmac does).
+    iwmon.pcap, where the kernel had zeroed every CONNECT request), captures/wpas-fmac-status16-wrongpass
+    (fmac_sim saying 16 as brcmfmac does) and, built for iwd, to captures/iwd-fmac-wrongpass and
+    captures/iwd-fmac-status16-wrongpass.
     """
     s.connect()
     s.external_auth_event()
@@ -333,6 +364,8 @@ _TABLE: list[tuple[str, Builder, str, dict[str, Any]]] = [
     ("ok-eapol-before-connect", _ok_m1_before_connect, "ok", PI),
     ("ok-doubled-events", _ok, "ok", {**PI, "doubled_events": True}),
     ("pmksa-instead-of-sae", _pmksa, "pmksa-instead-of-sae", {**PI, **SILENT}),
+    ("pmksa-reconnect", _pmksa_reconnect, "ok", {}),
+    ("pmksa-reconnect-wpa-supplicant", _pmksa_reconnect_m1_first, "ok", WPAS),
     ("status-report-rejected", _report_rejected, "status-report-rejected", {}),
     ("status-report-rejected-no-connect-event", _report_rejected, "status-report-rejected", {**PI, **SILENT}),
     ("commit-not-acked", _commit_not_acked, "commit-not-acked", WPAS),
