@@ -72,6 +72,8 @@ class Result:
     equal_messages: int = 0
     attributes: int = 0  # pcap attributes of the compared messages
     equal_attributes: int = 0
+    equal_frames: int = 0  # of those: 802.11 frames and EAPoL-Key frames, decoded fields equal
+    equal_sae: int = 0  # SAE commit/confirm bodies (in a frame or in AUTH_DATA) equal
     allowed: Counter[str] = field(default_factory=Counter)
     unexplained: list[str] = field(default_factory=list)
     not_in_text: Counter[str] = field(default_factory=Counter)
@@ -159,6 +161,10 @@ def compare(d: Path) -> Result:
                     problems.append(f"missing {'/'.join(map(str, key[::2]))}")
             elif attr_view(a) == attr_view(b):
                 res.equal_attributes += 1
+                if a.kind == "frame" and a.decoded is not None:
+                    res.equal_frames += 1
+                if getattr(a.decoded, "sae", None) is not None or type(a.decoded).__name__ == "SaeBody":
+                    res.equal_sae += 1
             else:
                 va, vb = attr_view(a), attr_view(b)
                 problems.append(f"{'/'.join(map(str, key[::2]))} differs in {[k for k in va if va[k] != vb[k]]}")
@@ -266,7 +272,8 @@ def figures(results: list[Result]) -> str:
             f"(nlctrl excluded), {sum(r.text_messages for r in rs)} rebuilt, "
             f"{sum(r.equal_messages for r in rs)} equal in every field and attribute; "
             f"attributes: {attributes} in the pcap, {printed_only} printed without bytes, "
-            f"{sum(r.equal_attributes for r in rs)} of the other {attributes - printed_only} equal; "
+            f"{sum(r.equal_attributes for r in rs)} of the other {attributes - printed_only} equal "
+            f"(frames {sum(r.equal_frames for r in rs)}, SAE bodies {sum(r.equal_sae for r in rs)}); "
             f"unexplained differences {sum(len(r.unexplained) for r in rs)}")
         lines += [f"    allowed: {n} x {k}" for k, n in allowed.most_common()]
         not_in: Counter[str] = Counter()
