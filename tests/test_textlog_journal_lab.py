@@ -105,6 +105,7 @@ NO_EVENT_OF_THEIR_OWN = (
     ("SME: Selected SAE group ", "'SAE: Selecting supported ECC group' is sae_group"),
     ("[SAE]: Forcing Default Group", "the group follows in '[SAE]: Using group'"),
     (": MGMT-RX ", "the lab relay's copy of a frame hostapd logs anyway"),
+    ("IEEE 802.1X: Ignore STA", "hostapd's 802.1X module stepping aside for an SAE station"),
 )
 
 

@@ -36,6 +36,10 @@ BRCMFMAC = (
     row("fw_link_down", "brcmf_link_down Enter", r"brcmf_link_down Enter"),
 )
 
+NET = (
+    row("link_up", "link becomes ready", r"ADDRCONF\(NETDEV_CHANGE\): (?P<iface>[^\s:]+): link becomes ready"),
+)
+
 MAC80211 = (
     row("auth_start", "authenticate with ", rf"(?<!to )authenticate with (?P<bssid>{MAC})"),
     row("auth_tx", "send auth to ", rf"send auth to (?P<bssid>{MAC})(?: \(try (?P<try_no>\d+)/(?P<tries>\d+)\))?"),
@@ -76,4 +80,4 @@ FMAC_SIM = (
     row("knob", "knob ", r"knob (?P<name>\w+): (?P<what>.*)"),
 )
 
-KERNEL = BRCMFMAC + FMAC_SIM + MAC80211
+KERNEL = BRCMFMAC + FMAC_SIM + MAC80211 + NET

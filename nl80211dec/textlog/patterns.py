@@ -130,6 +130,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("handshake_failed", "either", "state, tries",
          "4-way handshake failed (station: wrong PSK likely; AP: EAPOL-Key retries exhausted in a state)"),
     # after the link
+    Kind("link_up", "station", "", "the kernel: the interface's carrier is up (IPv6 ADDRCONF 'link becomes ready')"),
     Kind("ip_address", "station", "address, prefix, apipa", "an address was configured (apipa: 169.254/16)"),
     # brcmfmac firmware layer
     Kind("fw_event", "station", "event, code, ifidx, bsscfg, addr, version, flags, status, reason",
