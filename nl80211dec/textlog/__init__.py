@@ -1,5 +1,7 @@
-"""Text evidence: logs people post instead of captures (iwmon's text decode, and later journals).
+"""Text evidence: the logs people post instead of captures.
 
-Each reader rebuilds what the text says as capture records, so the decoder
-runs on them unchanged and says what a text input lost compared with a pcap.
+``iwmon`` reads iwmon's text decode back into the capture records it was
+printed from, so the decoder runs on them unchanged and ``fidelity`` says
+what the text lost; ``journal`` and ``patterns`` read daemon and kernel log
+lines (see docs/text-inputs.md).
 """
