@@ -146,6 +146,6 @@ def _piece(con: Construct, name: str | None) -> _Piece | None:
         return _Piece(name, code, size, order)
     if isinstance(con, Bytes) and isinstance(con.length, int):
         return _Piece(name, f"{con.length}s" if name else f"{con.length}x", con.length, None)
-    if isinstance(con, Padded) and isinstance(con.subcon, Pass) and isinstance(con.length, int):
+    if isinstance(con, Padded) and con.subcon is Pass and isinstance(con.length, int):
         return _Piece(None, f"{con.length}x", con.length, None)
     return None
