@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from construct import Struct
+
 from ..wire import ieee80211 as enums
 from ..wire.layout import Field, fixed_layout
 from ..wire.text import format_mac, named
@@ -43,7 +45,8 @@ def _capability(value: int) -> str:
     return f"{value:#06x}" + (f" ({','.join(names)})" if names else "")
 
 
-RENDER: dict[str, Callable[[Any], Any]] = {
+Renderer = Callable[[Any], Any]
+RENDER: dict[str, Renderer] = {  # kind -> how a value reads
     "status": lambda v: named(v, enums.STATUS_CODES),
     "reason": lambda v: named(v, enums.REASON_CODES),
     "auth_alg": lambda v: named(v, enums.AUTH_ALGORITHMS),
@@ -53,11 +56,17 @@ RENDER: dict[str, Callable[[Any], Any]] = {
     "int": lambda v: v,
 }
 
-# subtype -> (fixed fields with their renderer, where the elements start)
-BODY_FIELDS: dict[int, tuple[tuple[tuple[Field, Callable[[Any], Any]], ...], int]] = {
-    subtype: (tuple((f, RENDER[FIELD_KINDS[f.name]]) for f in layout.fields), layout.size)
-    for subtype, layout in ((sub, fixed_layout(schema)) for sub, schema in MGMT_BODIES.items() if sub != ACTION)
-}
+BodyFields = dict[int, tuple[tuple[tuple[Field, Renderer], ...], int]]
+
+
+def body_fields(bodies: dict[int, Struct]) -> BodyFields:
+    """subtype -> (each fixed field with its renderer, where the elements start), from the body schemas."""
+    layouts = {sub: fixed_layout(schema) for sub, schema in bodies.items() if sub != ACTION}
+    return {sub: (tuple((f, RENDER[FIELD_KINDS[f.name]]) for f in layout.fields), layout.size)
+            for sub, layout in layouts.items()}
+
+
+BODY_FIELDS = body_fields(MGMT_BODIES)
 
 ACTION_TABLES = {
     3: None, 4: enums.PUBLIC_ACTIONS, 5: enums.RADIO_MEASUREMENT_ACTIONS, 0: enums.SPECTRUM_MGMT_ACTIONS,
