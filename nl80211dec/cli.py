@@ -252,6 +252,9 @@ def check_options(args: argparse.Namespace) -> None:
             parse_field_option(opt)
         except ValueError as e:
             raise UsageError(f"-E {e}") from None
+    for log in args.logs:
+        if not os.path.isfile(log) or not os.access(log, os.R_OK):
+            raise UsageError(f"--log {log}: " + ("cannot be read" if os.path.exists(log) else "no such file"))
     needs = _needs_attempts(args)
     if args.no_attempts and (needs or args.fail_on):
         raise UsageError("--no-attempts leaves no attempts for " + ("--fail-on" if args.fail_on else
@@ -301,14 +304,12 @@ def check_input(path: str, args: argparse.Namespace) -> None:
     if path == "-" or not os.path.isfile(path):
         return
     lts = _linktypes(path)
-    if lts and not any(lt in SUPPORTED_LINKTYPES for lt in lts):
+    if lts and not any(lt in SUPPORTED_LINKTYPES or lt in AIR_LINKTYPES for lt in lts):
         raise UsageError(_no_netlink(path, lts[0]))
 
 
 def _no_netlink(path: str, lt: int) -> str:
-    if lt in AIR_LINKTYPES:
-        return (f"{path}: {_linktype_words(lt)} is an over-the-air capture, not netlink: pass it with --air next "
-                "to a netlink capture (iwmon -w, tcpdump -i nlmon0)")
+    """An over-the-air capture alone is explained by the summary (pass it with --air); anything else is an error."""
     return (f"{path}: {_linktype_words(lt)} is not a netlink capture, nothing to decode (capture with iwmon -w "
             "or tcpdump -i nlmon0)")
 
@@ -471,7 +472,7 @@ def _nothing_decoded(path: str, summary: Any) -> str | None:
     if not reasons or sum(summary.skipped[r] for r in reasons) != summary.records:
         return None
     lt = int(reasons[0].split()[2])
-    return _no_netlink(path, lt)
+    return None if lt in AIR_LINKTYPES else _no_netlink(path, lt)
 
 
 def _family_unused(path: str, families: dict[str, int], ids: Counter[int]) -> str | None:
