@@ -101,9 +101,10 @@ class ExternalAuthScenario:
     def __init__(self, *, supplicant: str = "iwd", firmware: Firmware = BRCMFMAC,
                  zeroed: Iterable[str] = ("NEW_KEY",), doubled_events: bool = False, ssid: bytes = SEED_SSID,
                  bssid: str = SEED_BSSID, station: str = SEED_STATION, ifindex: int = 3, wiphy: int = 0,
-                 family_id: int = 0x1B, group: int = 19, t0: float = 1734888157.0, newfamily: bool = True,
-                 seed: int = 1) -> None:
+                 family_id: int = 0x1B, group: int = 19, h2e: bool = False, t0: float = 1734888157.0,
+                 newfamily: bool = True, seed: int = 1) -> None:
         self.sup = SUPPLICANTS[supplicant]
+        self.h2e = h2e  # hash-to-element: SAE_PWE 2, an RSNXE, commits with status 126
         self.fw = firmware
         self.zeroed = frozenset(zeroed)
         self.doubled_events = doubled_events
@@ -208,6 +209,10 @@ class ExternalAuthScenario:
         """The supplicant's RSNE (iwd: 20 bytes, 38 with a PMKID; wpa_supplicant: 26 with BIP-CMAC)."""
         return rsn_ie(caps=self.sup.rsn_caps, pmkid=pmkid, group_mgmt=self.sup.group_mgmt)
 
+    def _rsnx(self) -> bytes:
+        """The RSNXE a supplicant adds for H2E (bit 5: SAE hash-to-element)."""
+        return Element.build({"id": 0xF4, "data": b"\x20"}) if self.h2e else b""
+
     # -- steps ---------------------------------------------------------------
     def connect(self, *, pmkid: bytes | None = None, sae_password: bytes | None = None) -> None:
         """CONNECT as the supplicant sends it; a cached ``pmkid`` goes into the RSNE (iwd: with Open System).
@@ -223,9 +228,9 @@ class ExternalAuthScenario:
             "EXTERNAL_AUTH_SUPPORT": b"", "PRIVACY": b"", "SOCKET_OWNER": b"",
             "CIPHER_SUITES_PAIRWISE": _u32(0x000FAC04), "CIPHER_SUITE_GROUP": _u32(0x000FAC04),
             "USE_MFP": _u32(1), "AKM_SUITES": _u32(0x000FAC08), "WPA_VERSIONS": _u32(sup.wpa_versions),
-            "CONTROL_PORT": b"", "IE": self._rsn(pmkid) + sup.ies_after_rsn,
+            "CONTROL_PORT": b"", "IE": self._rsn(pmkid) + sup.ies_after_rsn + self._rsnx(),
             "HT_CAPABILITY": bytes(26), "HT_CAPABILITY_MASK": bytes(26), "VHT_CAPABILITY": bytes(12),
-            "VHT_CAPABILITY_MASK": bytes(12), "SAE_PWE": b"\x01",
+            "VHT_CAPABILITY_MASK": bytes(12), "SAE_PWE": bytes([2 if self.h2e else 1]),
         }
         attrs = [(n, values[n]) for n in sup.connect if n not in self._unpinned()]
         if sae_password is not None:
@@ -322,7 +327,8 @@ class ExternalAuthScenario:
                  ("STATUS_CODE", _u16(status))]
         if status == 0:
             req_ie = (Element.build({"id": 0, "data": self.ssid}) + ASSOC_BEFORE_RSN
-                      + self._rsn(self.pmkid_offered) + ASSOC_AFTER_RSN)
+                      + self._rsn(None if "sta" in self.scalars else self.pmkid_offered) + ASSOC_AFTER_RSN
+                      + self._rsnx())
             attrs += [("REQ_IE", req_ie), ("RESP_IE", ASSOC_RESPONSE)]
         self._event("CONNECT", attrs, dt=0.03)
 
@@ -340,7 +346,7 @@ class ExternalAuthScenario:
         if number == 1 and pmkid is not None:
             data = Element.build({"id": 0xDD, "data": bytes.fromhex("000fac04") + pmkid})
         elif number == 2:
-            data = self._rsn()
+            data = self._rsn() + self._rsnx()
         elif number == 3:
             data = hashlib.sha512(f"{self.seed}:gtk".encode()).digest() + bytes(24)
         ours = number in (2, 4)
@@ -382,8 +388,10 @@ class ExternalAuthScenario:
 
     # -- composite steps --------------------------------------------------------
     def sae_success(self) -> None:
-        self.send(1, self.commit_body("sta"))
-        self.receive(1, self.commit_body("ap"))
+        """Commit and confirm both ways (with H2E both commits say status 126)."""
+        status = 126 if self.h2e else 0
+        self.send(1, self.commit_body("sta", h2e=self.h2e), status=status)
+        self.receive(1, self.commit_body("ap", h2e=self.h2e), status=status)
         self.send(2, self.confirm_body())
         self.receive(2, self.confirm_body())
 

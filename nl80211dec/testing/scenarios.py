@@ -26,6 +26,9 @@ __all__ = ["SCENARIOS", "SETTINGS", "SEED_BSSID", "SEED_SSID", "SEED_STATION", "
            "build_both", "describe", "rsn_ie", "scenario"]
 
 
+CACHED_PMKID = bytes.fromhex("a7dd5d0948f98456352e9fe29a9d1e2a")  # a PMKSA from an earlier connection
+
+
 def _u16(v: int) -> bytes:
     return Int16ul.build(v)
 
@@ -61,6 +64,37 @@ def _ok_wpa_supplicant(s: ExternalAuthScenario) -> None:
     _ok(s)
 
 
+def _ok_wpa_supplicant_group20(s: ExternalAuthScenario) -> None:
+    """wpa_supplicant: the same success with group 20 (its sae_groups honoured in the external-auth path).
+
+    Held to captures/wpas-fmac-group20 (nlmon.pcap).  iwd forces group 19 there: see unsupported-group.
+    """
+    _ok(s)
+
+
+def _ok_wpa_supplicant_h2e(s: ExternalAuthScenario) -> None:
+    """wpa_supplicant: the same success with hash-to-element (SAE_PWE 2, an RSNXE, commits with status 126).
+
+    Held to captures/wpas-fmac-h2e (nlmon.pcap).
+    """
+    _ok(s)
+
+
+def _pmksa_ignored(s: ExternalAuthScenario) -> None:
+    """wpa_supplicant: CONNECT offers the cached PMKID, the firmware asks for SAE all the same, and
+    wpa_supplicant runs it: a fresh SAE, a new PMKSA, the association (without the stale PMKID), the 4-way.
+
+    Held to captures/wpas-fmac-no-host-pmksa (its second CONNECT; nlmon.pcap): fmac_sim's no_host_pmksa,
+    firmware that cannot use the host's PMKSA.  iwd in the same place gives up: pmksa-instead-of-sae.
+    """
+    s.connect(pmkid=CACHED_PMKID)
+    s.external_auth_event()
+    s.sae_success()
+    s.report(0)
+    s.connect_event(0)
+    s.four_way(pmkid=s.pmkid())
+
+
 def _ok_m1_before_connect(s: ExternalAuthScenario) -> None:
     """iwd 3.3: EAPoL message 1 arrives just before the CONNECT event (the driver's race).
 
@@ -86,15 +120,13 @@ def _pmksa(s: ExternalAuthScenario) -> None:
 
     Modelled, not recorded: the Pi logs (captures/real-brcmfmac: 2024-12-21 Pi4_no_connect at 44.37 s,
     2025-01-25 iwd_apipa; 2024-12-29 failed_DHCP's journal); iwd before 3.6 never gave a FullMAC driver its
-    PMKSA.  Its shape is checked against the iwmon text of both.
+    PMKSA.  Its shape is checked against the iwmon text of both.  Held to captures/iwd-fmac-no-host-pmksa
+    (its second CONNECT; nlmon.pcap): iwd 3.8 does the same when the firmware ignores the PMKSA iwd set.
     """
     s.connect(pmkid=bytes.fromhex("8844b6b6dfda8f93a087e9ea6aa0c0de"))
     s.external_auth_event()
     s.report(1)
     s.join_failed(1)
-
-
-CACHED_PMKID = bytes.fromhex("a7dd5d0948f98456352e9fe29a9d1e2a")
 
 
 def _pmksa_reconnect(s: ExternalAuthScenario) -> None:
@@ -201,16 +233,17 @@ def _no_commit_sent(s: ExternalAuthScenario) -> None:
 
 
 def _unsupported_group(s: ExternalAuthScenario) -> None:
-    """iwd: the AP rejects group 19 with status 77; iwd (which forces group 19 for FullMAC) reports 77.
+    """iwd: a group-20-only AP rejects iwd's commit (iwd forces group 19 for FullMAC) with status 77; iwd
+    reports status 1 and tries no other group.
 
-    Modelled, not recorded: IEEE 802.11-2020 12.4.8.6.4 and the SoftMAC lab runs' status 77 frames.
+    Held to captures/iwd-fmac-group20 (nlmon.pcap).
     """
     s.connect()
     s.external_auth_event()
     s.send(1, s.commit_body("sta"))
     s.receive(1, _u16(s.group), status=77)
-    s.report(77)
-    s.join_failed(77)
+    s.report(1)
+    s.join_failed(1)
 
 
 def _anti_clogging(s: ExternalAuthScenario) -> None:
@@ -361,11 +394,14 @@ SILENT = {"firmware": Firmware(failed_join="none")}
 _TABLE: list[tuple[str, Builder, str, dict[str, Any]]] = [
     ("ok", _ok, "ok", {}),
     ("ok-wpa-supplicant", _ok_wpa_supplicant, "ok", WPAS),
+    ("ok-group20", _ok_wpa_supplicant_group20, "ok", {**WPAS, "group": 20}),
+    ("ok-h2e", _ok_wpa_supplicant_h2e, "ok", {**WPAS, "h2e": True}),
     ("ok-eapol-before-connect", _ok_m1_before_connect, "ok", PI),
     ("ok-doubled-events", _ok, "ok", {**PI, "doubled_events": True}),
     ("pmksa-instead-of-sae", _pmksa, "pmksa-instead-of-sae", {**PI, **SILENT}),
     ("pmksa-reconnect", _pmksa_reconnect, "ok", {}),
     ("pmksa-reconnect-wpa-supplicant", _pmksa_reconnect_m1_first, "ok", WPAS),
+    ("pmksa-ignored-sae-runs", _pmksa_ignored, "ok", WPAS),  # connected: the ignored PMKSA is a finding
     ("status-report-rejected", _report_rejected, "status-report-rejected", {}),
     ("status-report-rejected-no-connect-event", _report_rejected, "status-report-rejected", {**PI, **SILENT}),
     ("commit-not-acked", _commit_not_acked, "commit-not-acked", WPAS),
