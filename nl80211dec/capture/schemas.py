@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from construct import Bytes, Const, GreedyBytes, Int16ub, Int16ul, Int32ub, Int32ul, Int64ul, Struct, this
 
-from .blocks import PCAPNG_BOM, PCAPNG_EPB, PCAPNG_IDB, PCAPNG_OPB, PCAPNG_SHB, PCAPNG_SPB  # noqa: F401
+PCAPNG_SHB = 0x0A0D0D0A  # block types
+PCAPNG_IDB = 0x00000001
+PCAPNG_OPB = 0x00000002
+PCAPNG_SPB = 0x00000003
+PCAPNG_EPB = 0x00000006
+PCAPNG_BOM = 0x1A2B3C4D  # byte-order magic of a section header
 
 PCAP_MAGIC_US = 0xA1B2C3D4
 PCAP_MAGIC_NS = 0xA1B23C4D
