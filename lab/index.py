@@ -56,9 +56,6 @@ def main(argv):
         how = []
         if res.get("knobs"):
             how.append(f"knobs `{res['knobs']}`")
-        for k in ("ap_extra", "client_global"):
-            if res.get(k, "").strip():
-                how.append(f"{k} `{res[k].strip()}`")
         for cf, who in (("hostapd.conf", "AP"), ("client.conf", "client")):
             if os.path.exists(f"{d}/{cf}"):
                 kv = [l.strip() for l in open(f"{d}/{cf}") if re.match(r"\s*(sae_pwe|sae_groups|sae_anti_clogging_threshold|sae_password_id|ieee80211w=0)", l)]
@@ -72,6 +69,7 @@ def main(argv):
         size = sum(os.path.getsize(f"{d}/{f}") for f in os.listdir(d))
         st = runs(a["verdict"] for a in t["station"])
         ap = runs(a["verdict"] for a in t.get("ap", [])) or "-"
+        how = [h.replace("|", "\\|") for h in how]
         rows.append(f"| [{s}]({s}/) | {t['lab']} | {t['client']} | {'; '.join(how) or '-'} | {st} | {ap} | "
                     f"{size // 1024} |")
     L = ["# Capture index", "",
