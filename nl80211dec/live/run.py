@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ log = logging.getLogger("nl80211dec.live")
 # shown the clock one tick late, so a packet still on its way (a ring block not yet handed over) cannot
 # belong to an attempt already closed as silent.
 TICK_S = 1.0
+MAX_BACKLOG = 20_000  # packets copied out of the ring and not decoded yet; beyond that the kernel's ring fills
 
 
 @dataclass
@@ -214,16 +216,24 @@ class Live:
             log.info("wireless state at start written to %s", self._snapshot_path())
 
     def _loop(self, source: Source, session: Session) -> Iterator[Item]:
+        """Wait for packets; decode them, emptying the kernel's ring between two of them (decoding is the slow
+        part: a ring left full while a burst is decoded drops what comes next, the lab saw it under TCG)."""
         deadline = None if self.duration is None else time.monotonic() + self.duration
+        backlog: deque[Packet] = deque()
         while not self._stop:
             timeout = TICK_S if deadline is None else max(0.0, min(TICK_S, deadline - time.monotonic()))
-            packets = source.receive(timeout)
-            for packet in packets:
-                yield from self._one(packet, session)
+            backlog.extend(source.receive(timeout))
+            quiet = not backlog
+            while backlog:
+                yield from self._one(backlog.popleft(), session)
+                if deadline is not None and time.monotonic() >= deadline:
+                    self._stop.set("duration")
+                if not self._stop and len(backlog) < MAX_BACKLOG:
+                    backlog.extend(source.receive(0))
             if source.exhausted:
                 self._stop.set("end of the source")
                 break
-            if not packets:  # nothing waiting: the clock, not a backlog, says how long attempts have been silent
+            if quiet:  # nothing waiting: the clock, not a backlog, says how long attempts have been silent
                 yield from self._ended(tick(session, self._now(source)[1] - TICK_S))
             self._drops(source)
             if deadline is not None and time.monotonic() >= deadline:

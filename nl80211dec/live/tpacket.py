@@ -36,10 +36,12 @@ STATUS_OFFSET = 8  # BlockDesc.block_status
 class Geometry:
     """``block_nr`` blocks of ``block_size`` bytes; a block is handed over when full or after ``retire_ms``."""
 
-    block_size: int = 1 << 20
-    block_nr: int = 8
+    # 8 MB as 64 blocks: a block is handed over when full or retire_ms after its first packet, so a trickle
+    # of small packets uses one block per retire_ms; 64 of them hold 6.4 s of that, 128 KB any one skb
+    block_size: int = 1 << 17
+    block_nr: int = 64
     frame_size: int = 1 << 16  # V3 packs packets of any size into blocks; the kernel still checks this
-    retire_ms: int = 50  # bounds how late a quiet moment's packets are shown
+    retire_ms: int = 100  # also how late a quiet moment's packets are shown
 
     @property
     def size(self) -> int:
