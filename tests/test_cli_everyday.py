@@ -43,8 +43,8 @@ def test_one_line_per_message_numbers_as_the_ladders_cite_them(capsys):
 
 
 def test_hex_adds_every_byte_with_offsets(capsys):
-    _, out, _ = run(capsys, "-x", "-Y", "index == 0", OK)
-    assert "    0000  " in out and out.splitlines()[0].split()[0] == "0"
+    _, out, _ = run(capsys, "-x", "-Y", "index == 1", OK)
+    assert "    0000  " in out and out.splitlines()[0].split()[0] == "1"
 
 
 @pytest.mark.parametrize("fmt, sample", [("r", "13.856942"), ("e", "."), ("ad", "-"), ("u", ":"), ("d", "0.0")])

@@ -52,7 +52,7 @@ def test_request_ack_error_and_event_roles_with_names():
     err = msgs[2]
     assert err.error.errno == -52 and err.error.errno_name == "EBADE"
     assert err.error.ext_msg == "bad length"
-    assert err.cmd_name == "CONNECT" and err.reply_to == 1
+    assert err.cmd_name == "CONNECT" and err.reply_to == msgs[1].index == 2  # numbered from 1, as tshark does
     assert msgs[1]["SSID"].value == "deskSAE"
     assert msgs[1]["AUTH_TYPE"].text == "SAE (4)"
 
@@ -103,8 +103,9 @@ def test_real_capture_facts_cleared_and_duplicates():
     assert cleared and all(m.role == "request" and m.attrs == [] for m in cleared)
     dups = [m for m in msgs if m.duplicate_of is not None]
     assert dups
+    by_index = {m.index: m for m in msgs}
     for m in dups:
-        orig = msgs[m.duplicate_of]
+        orig = by_index[m.duplicate_of]
         assert orig.raw == m.raw and orig.role == "event"
     # nlmon has the real key content where iwmon lost it
     nlmon = decoded("iwd-sae-ok", "nlmon.pcap")

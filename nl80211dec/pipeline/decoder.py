@@ -45,7 +45,7 @@ class Decoder:
         self.assume = assume
         self.summary = Summary()
         self._roles = RoleTracker()
-        self._index = 0
+        self._index = 1  # message numbers start at 1, as tshark counts frames: one number everywhere
         self._guess = FamilyGuess(self.families, assume)
         self._post = post
         self.memo = DecodeMemo(memo)
