@@ -46,6 +46,10 @@ SEED_STATION = "d8:3a:dd:d2:ae:3c"
 CCMP = bytes.fromhex("000fac04")
 SAE_AKM = bytes.fromhex("000fac08")
 NLM_F_REQUEST_ACK = 0x5
+NLM_F_DUMP_REQUEST = 0x305  # REQUEST | ACK | DUMP
+NLM_F_MULTI = 0x2
+NLMSG_DONE = 3
+BSS = {v: k for k, v in enums.ENUMS["nl80211_bss"].items()}
 NLM_F_CAPPED = 0x100
 MULTICAST = frozenset({"FRAME_TX_STATUS", "CONNECT", "DISCONNECT"})  # events every nl80211 listener gets
 PAE_IN, PAE_OUT = 0, 4  # cooked-header packet types of received and sent EAPoL frames
@@ -214,6 +218,22 @@ class ExternalAuthScenario:
         return Element.build({"id": 0xF4, "data": b"\x20"}) if self.h2e else b""
 
     # -- steps ---------------------------------------------------------------
+    def scan_result(self, *, h2e_only: bool = False) -> None:
+        """The AP as a GET_SCAN dump shows it: its elements, with the H2E-only membership selector when asked."""
+        ext_rates = bytes.fromhex("3048606c") + (b"\xfb" if h2e_only else b"")
+        ies = (Element.build({"id": 0, "data": self.ssid}) + bytes.fromhex("010882848b960c121824030101")
+               + Element.build({"id": 50, "data": ext_rates}) + rsn_ie(caps=0x00C0)
+               + (Element.build({"id": 0xF4, "data": b"\x20"}) if h2e_only else b""))
+        bss = (nlattr(BSS["BSSID"], self.bssid) + nlattr(BSS["FREQUENCY"], _u32(2412))
+               + nlattr(BSS["INFORMATION_ELEMENTS"], ies))
+        req = genl_message(self.family, CMD["GET_SCAN"], nlattr(ATTR["IFINDEX"], _u32(self.ifindex)),
+                           flags=NLM_F_DUMP_REQUEST, seq=self._next_seq(), pid=self.sup.port)
+        self._record(req)
+        self._record(genl_message(self.family, CMD["NEW_SCAN_RESULTS"],
+                                  nlattr(ATTR["IFINDEX"], _u32(self.ifindex)) + nlattr(ATTR["BSS"], bss, nested=True),
+                                  flags=NLM_F_MULTI, seq=self.seq, pid=self.sup.port), dt=0.0002)
+        self._record(nl_message(NLMSG_DONE, _u32(0), flags=NLM_F_MULTI, seq=self.seq, pid=self.sup.port), dt=0.0001)
+
     def connect(self, *, pmkid: bytes | None = None, sae_password: bytes | None = None) -> None:
         """CONNECT as the supplicant sends it; a cached ``pmkid`` goes into the RSNE (iwd: with Open System).
 

@@ -58,8 +58,9 @@ def _ok(s: ExternalAuthScenario) -> None:
 def _ok_wpa_supplicant(s: ExternalAuthScenario) -> None:
     """wpa_supplicant: the same success; it hands the driver the PMKSA right after its status report.
 
-    Held to captures/wpas-fmac-ok (nlmon.pcap, and its iwmon.pcap, which lost SET_PMKSA and NEW_KEY) and the
-    first connection of captures/wpas-fmac-pmksa-reconnect.
+    Held to captures/wpas-fmac-ok (nlmon.pcap, and its iwmon.pcap, which lost SET_PMKSA and NEW_KEY), the
+    first connection of captures/wpas-fmac-pmksa-reconnect and of captures/wpas-fmac-noisy, and the fifth,
+    with the right password, of captures/wpas-fmac-wrongpass-then-right.
     """
     _ok(s)
 
@@ -133,7 +134,8 @@ def _pmksa_reconnect(s: ExternalAuthScenario) -> None:
     """iwd: a reconnect with the cached PMKSA: CONNECT offers the PMKID (Open System), the firmware uses it
     (no EXTERNAL_AUTH), associates, the 4-way handshake follows, and iwd sets the PMKSA again.
 
-    Held to captures/iwd-fmac-pmksa-reconnect (its second CONNECT; nlmon.pcap).  Whether brcmfmac's
+    Held to captures/iwd-fmac-pmksa-reconnect and, built for wpa_supplicant, captures/wpas-fmac-noisy (their
+    second CONNECT; nlmon.pcap).  Whether brcmfmac's
     firmware uses a PMKSA the host set is in no real log: on the Pi, with an iwd that set none, it asked
     for SAE (pmksa-instead-of-sae).
     """
@@ -143,7 +145,8 @@ def _pmksa_reconnect(s: ExternalAuthScenario) -> None:
 
 
 def _pmksa_reconnect_m1_first(s: ExternalAuthScenario) -> None:
-    """wpa_supplicant: the same reconnect; EAPoL message 1 came before the CONNECT event in this run.
+    """wpa_supplicant: the same reconnect, EAPoL message 1 before the CONNECT event (a race: wpas-fmac-noisy's
+    reconnect had the CONNECT event first).
 
     Held to captures/wpas-fmac-pmksa-reconnect (its second CONNECT; nlmon.pcap).
     """
@@ -208,8 +211,8 @@ def _confirm_mismatch(s: ExternalAuthScenario) -> None:
 
     Held to captures/wpas-fmac-wrongpass (nlmon.pcap; fmac_sim passes on status 1, brcmfmac says 16, and its
     iwmon.pcap, where the kernel had zeroed every CONNECT request), captures/wpas-fmac-status16-wrongpass
-    (fmac_sim saying 16 as brcmfmac does) and, built for iwd, to captures/iwd-fmac-wrongpass and
-    captures/iwd-fmac-status16-wrongpass.
+    (fmac_sim saying 16 as brcmfmac does), the first attempt of captures/wpas-fmac-wrongpass-then-right and,
+    built for iwd, to captures/iwd-fmac-wrongpass and captures/iwd-fmac-status16-wrongpass.
     """
     s.connect()
     s.external_auth_event()
@@ -264,16 +267,17 @@ def _anti_clogging(s: ExternalAuthScenario) -> None:
 
 
 def _h2e_mismatch(s: ExternalAuthScenario) -> None:
-    """iwd: the station commits with H2E (status 126), the AP with hunting-and-pecking (status 0).
+    """iwd: the AP accepts only hash-to-element (its scan result says so), iwd forces hunting-and-pecking for
+    FullMAC: the AP rejects the commit with status 1; iwd reports nothing, the firmware times out (16).
 
-    Modelled, not recorded: IEEE 802.11-2020 12.4.4.2 (the status code names the password element method).
+    Held to captures/iwd-fmac-h2e (nlmon.pcap).
     """
+    s.scan_result(h2e_only=True)
     s.connect()
     s.external_auth_event()
-    s.send(1, s.commit_body("sta", h2e=True), status=126)
-    s.receive(1, s.commit_body("ap"), status=0)
-    s.report(1)
-    s.join_failed(1)
+    s.send(1, s.commit_body("sta"))
+    s.receive(1, b"", status=1)
+    s.join_failed(16)
 
 
 def _firmware_aborted(s: ExternalAuthScenario) -> None:
