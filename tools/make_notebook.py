@@ -16,7 +16,7 @@ CELLS = [
                       "one, and plots the timings of a good SoftMAC connection from the lab captures.\n\n"
                       "`pip install 'nl80211dec[notebook]'` brings Jupyter, pandas and matplotlib."),
     new_code_cell("%matplotlib inline\n"
-                  "from pathlib import Path\n"
+                  "from pathlib import Path\n\n"
                   "import nl80211dec\n"
                   "from nl80211dec.query import select\n\n"
                   "ROOT = Path.cwd().parent if Path.cwd().name == 'examples' else Path.cwd()\n"
@@ -35,7 +35,7 @@ CELLS = [
     new_code_cell("df = bad.to_dataframe()\n"
                   "df[['index', 'role', 'cmd_name', 'auth_type', 'status_code', 'external_auth_action']]"),
     new_markdown_cell("## What differs from the working capture?"),
-    new_code_cell("from nl80211dec.diff import diff_attempts\n"
+    new_code_cell("from nl80211dec.diff import diff_attempts\n\n"
                   "good = nl80211dec.open(CAPS / 'brcmfmac-external-auth' / 'ok.pcap')\n"
                   "for d in diff_attempts(good.attempts(), attempts):\n"
                   "    print(d.text())"),
