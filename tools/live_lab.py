@@ -124,6 +124,31 @@ def decoded_verdicts(path: Path) -> list[dict[str, Any]]:
             for a in done]
 
 
+def told_when(live_file: Path, timed: Path) -> list[dict[str, Any]]:
+    """For each attempt, when live printed it: seconds after its last message, and after the message that
+    closed it (the first moment the sequencer could know; the rest is decoding and printing)."""
+    import nl80211dec
+    from nl80211dec.sequence import Attempt
+
+    printed = [float(line.split(" ", 1)[0]) for line in timed.read_text().splitlines()
+               if ATTEMPT.match(line.split(" ", 1)[1] if " " in line else "")]
+    times: dict[int, float] = {}
+    done = []
+    for item in nl80211dec.open(live_file).stream():
+        if isinstance(item, Attempt):
+            done.append(item)
+        else:
+            times[item.index] = item.timestamp
+    out = []
+    for a, at in zip(done, printed, strict=False):
+        closing = a.ending.index if a.ending is not None and a.ending.index is not None else None
+        closed_at = max(times.get(closing, a.end_time or a.start_time), a.end_time or a.start_time)
+        out.append({"attempt": a.number, "verdict": a.verdict, "closed_by": a.closed_by,
+                    "after_last_message_s": round(at - (a.end_time or a.start_time), 3),
+                    "after_closing_message_s": round(at - closed_at, 3)})
+    return out
+
+
 def match_records(tcp: list[Any], live: list[Any]) -> dict[str, Any]:
     """Each tcpdump record found among the live records: same netlink bytes, same time (to the microsecond)."""
     first, last = tcp[0].timestamp, tcp[-1].timestamp
@@ -182,6 +207,8 @@ def compare(run: Path) -> dict[str, Any]:
         "tcpdump_file": summary_of(tcp_path), "live_file": summary_of(live_path),
         "verdicts": {"printed_live": printed, "live_file": from_live_file, "tcpdump_file": from_tcpdump},
         "verdicts_agree": printed == from_live_file == from_tcpdump,
+        "told": told_when(live_path, run / "live" / "live-sae.timed.txt")
+        if (run / "live" / "live-sae.timed.txt").exists() else None,
     }
 
 
@@ -199,8 +226,9 @@ def write_golden(run: Path, scenario: str, report: dict[str, Any], commit: str) 
     gzip_to(run / "live" / "live.pcapng", dest / "live.pcapng.gz")
     if (run / "live" / "live.snapshot.json").exists():
         gzip_to(run / "live" / "live.snapshot.json", dest / "live.snapshot.json.gz")
-    for name in ("live-sae.txt", "live-stderr.txt", "live-result.txt"):
-        shutil.copy(run / "live" / name, dest / name)
+    for name in ("live-sae.txt", "live-sae.timed.txt", "live-stderr.txt", "live-result.txt"):
+        if (run / "live" / name).exists():
+            shutil.copy(run / "live" / name, dest / name)
     shutil.copy(run / "lab" / "result.txt", dest / "lab-result.txt")
     (dest / "comparison.json").write_text(json.dumps(dict(report, commit=commit), indent=1) + "\n")
     return dest

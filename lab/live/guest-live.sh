@@ -21,7 +21,10 @@ for m in cfg80211 mac80211 nlmon; do modprobe -q $m 2>/dev/null || true; done
 modprobe mac80211_hwsim radios=2 || log "modprobe mac80211_hwsim failed"
 ip link set lo up
 
-PYTHONPATH=$SRC $PY -m nl80211dec live --sae -w $L/live.pcapng --snapshot > $L/live-sae.txt 2> $L/live-stderr.txt &
+# stdout as printed, and each line with the moment it arrived (when was each verdict told?)
+PYTHONPATH=$SRC $PY -m nl80211dec live --sae -w $L/live.pcapng --snapshot 2> $L/live-stderr.txt \
+  > >(while IFS= read -r line; do printf '%s\n' "$line" >> $L/live-sae.txt
+                                   printf '%s %s\n' "$EPOCHREALTIME" "$line" >> $L/live-sae.timed.txt; done) &
 LIVE=$!
 for i in $(seq 1 240); do grep -q 'capturing netlink' $L/live-stderr.txt && break; sleep 0.5; done
 grep -q 'capturing netlink' $L/live-stderr.txt && log "live capture running (pid $LIVE)" \
@@ -39,6 +42,7 @@ sleep 2
 kill -TERM $LIVE
 wait $LIVE
 echo "live_exit=$?" > $L/live-result.txt
+sleep 1   # the reader of its stdout finishes the last lines
 if ip link show nlmon0 > /dev/null 2>&1; then echo "nlmon0_after=present" >> $L/live-result.txt
 else echo "nlmon0_after=removed" >> $L/live-result.txt; fi
 log "live exited: $(tr '\n' ' ' < $L/live-result.txt)"
