@@ -100,7 +100,7 @@ def test_iwmon_31_duplicate_tx_status_events_are_duplicate_deliveries(path: Path
     dups = [m for m in tx if m.duplicate_of is not None]
     assert len(tx) == 4 and len(dups) == 2
     for m in dups:
-        first = msgs[m.duplicate_of]
+        first = next(x for x in msgs if x.index == m.duplicate_of)
         assert first.cmd_name == "FRAME_TX_STATUS" and first.raw == m.raw
         assert 0 < m.timestamp - first.timestamp < 0.0001  # printed 15-25 us apart
 

@@ -31,16 +31,18 @@ class RoleTracker:
     """Assign roles and links between messages, in capture order."""
 
     def __init__(self) -> None:
-        self._requests: OrderedDict[tuple[str, int], tuple[int, int, int | None]] = OrderedDict()
+        self._requests: OrderedDict[tuple[str, int, int], tuple[int, int, int | None]] = OrderedDict()
         self._recent_events: deque[tuple[bytes, int, float]] = deque(maxlen=DUPLICATE_DEPTH)
 
     def classify(self, msg: Message) -> None:
         if msg.flags & NLM_F_REQUEST:
             msg.role = "request"
-            key = (msg.protocol, msg.seq)
-            self._requests[key] = (msg.index, msg.pid, msg.cmd)
-            self._requests.move_to_end(key)
-            if len(self._requests) > PENDING_LIMIT:
+            # two sockets may use the same sequence number (hostapd and the supplicant did): the port id
+            # tells them apart; a request with port 0 is matched by its number alone
+            for key in ((msg.protocol, msg.seq, msg.pid), (msg.protocol, msg.seq, 0)):
+                self._requests[key] = (msg.index, msg.pid, msg.cmd)
+                self._requests.move_to_end(key)
+            while len(self._requests) > PENDING_LIMIT:
                 self._requests.popitem(last=False)
             return
         if msg.nl_type == NLMSG_ERROR:
@@ -53,7 +55,7 @@ class RoleTracker:
             msg.role = "event"
             self._mark_duplicate(msg)
             return
-        req = self._requests.get((msg.protocol, msg.seq))
+        req = self._request_of(msg)
         if req is not None and (req[1] in (0, msg.pid)):
             msg.reply_to = req[0]
 
@@ -65,7 +67,12 @@ class RoleTracker:
                 return
         self._recent_events.append((msg.raw, msg.index, msg.timestamp))
 
+    def _request_of(self, msg: Message) -> tuple[int, int, int | None] | None:
+        """The request an answer answers: same sequence number and port, else the latest with that number."""
+        exact = self._requests.get((msg.protocol, msg.seq, msg.pid))
+        return exact if exact is not None else self._requests.get((msg.protocol, msg.seq, 0))
+
     def request_cmd(self, msg: Message) -> int | None:
         """The command of the request ``msg`` answers, if it was seen."""
-        req = self._requests.get((msg.protocol, msg.seq))
+        req = self._request_of(msg)
         return req[2] if req else None
