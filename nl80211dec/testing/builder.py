@@ -50,6 +50,7 @@ NLM_F_DUMP_REQUEST = 0x305  # REQUEST | ACK | DUMP
 NLM_F_MULTI = 0x2
 NLMSG_DONE = 3
 BSS = {v: k for k, v in enums.ENUMS["nl80211_bss"].items()}
+STA_INFO = {v: k for k, v in enums.ENUMS["nl80211_sta_info"].items()}
 NLM_F_CAPPED = 0x100
 MULTICAST = frozenset({"FRAME_TX_STATUS", "CONNECT", "DISCONNECT"})  # events every nl80211 listener gets
 PAE_IN, PAE_OUT = 0, 4  # cooked-header packet types of received and sent EAPoL frames
@@ -357,6 +358,22 @@ class ExternalAuthScenario:
         reported = self.fw.join_status(status)
         if reported is not None:
             self.connect_event(reported)
+
+    def poll_station(self, times: int, *, errno: int = 0, every: float = 6.0) -> None:
+        """GET_STATION every ``every`` s, as iwd polls while it waits (the Pi logs): a NEW_STATION reply and the
+        ACK, or ``errno`` (-52 while the firmware is in the failed join, 2024-12-09)."""
+        sta_info = nlattr(STA_INFO["INACTIVE_TIME"], _u32(0)) + nlattr(STA_INFO["SIGNAL"], b"\xc4")
+        for _ in range(times):
+            self.t += every
+            asked = nlattr(ATTR["IFINDEX"], _u32(self.ifindex)) + nlattr(ATTR["MAC"], self.bssid)
+            req = genl_message(self.family, CMD["GET_STATION"], asked, flags=NLM_F_REQUEST_ACK,
+                               seq=self._next_seq(), pid=self.sup.port)
+            self._record(req)
+            if errno == 0:
+                body = asked + nlattr(ATTR["GENERATION"], _u32(0)) + nlattr(ATTR["STA_INFO"], sta_info, nested=True)
+                self._record(genl_message(self.family, CMD["NEW_STATION"], body, seq=self.seq, pid=self.sup.port),
+                             dt=0.004)
+            self._record(self._ack(req, errno), dt=0.004 if errno else 0.00001)
 
     def eapol(self, number: int, *, pmkid: bytes | None = None) -> None:
         """One 4-way message over the PAE socket (iwmon records these as ethertype 0x888e)."""

@@ -128,6 +128,8 @@ def _pmksa(s: ExternalAuthScenario) -> None:
     s.external_auth_event()
     s.report(1)
     s.join_failed(1)
+    if s.fw.join_status(1) is None:  # the Pi: iwd waits, polling the station every 6 s (2025-01-25 iwd_apipa)
+        s.poll_station(8)
 
 
 def _pmksa_reconnect(s: ExternalAuthScenario) -> None:
@@ -173,6 +175,8 @@ def _report_rejected(s: ExternalAuthScenario) -> None:
     s.sae_success()
     s.report(0, errno=-52)
     s.join_failed(16)
+    if s.fw.join_status(16) is None:  # the Pi: iwd polls the station, the driver answers -52 (2024-12-09)
+        s.poll_station(13, errno=-52)
 
 
 def _commit_not_acked(s: ExternalAuthScenario) -> None:
