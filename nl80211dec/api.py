@@ -273,6 +273,20 @@ class Capture:
         """
         yield from self._pass(attempts, self.join_air())
 
+    def records(self) -> Iterator[Record]:
+        """The input's records as read (a text input: as rebuilt), for saving a subset (``-w``)."""
+        reader = _READERS[self.input](self._rewound())
+        try:
+            yield from reader
+        finally:
+            reader.close()
+
+    def filter(self, expr: str) -> list[Message]:
+        """The messages a display filter matches (the ``-Y`` language, docs/user-guide.md)."""
+        from .query import select
+
+        return list(select(self, expr))
+
     def messages(self) -> Iterator[Message]:
         """Decode the capture from the start, yielding each message (frames annotated from the air capture)."""
         for item in self.stream(attempts=False):

@@ -487,21 +487,12 @@ def _family_unused(path: str, families: dict[str, int], ids: Counter[int]) -> st
 
 def _write_records(cap: Capture, path: str, out_path: str, numbers: set[int] | None) -> int:
     """-w: the chosen records (all when nothing was filtered) to a new file, as they were read."""
-    from .capture.reader import CaptureReader
     from .capture.save import RecordWriter, format_for
 
-    source: Any = cap._source if path == "-" else path  # standard input: the spool Capture keeps
-    if hasattr(source, "seek"):
-        source.seek(0)
-    if cap.input == "iwmon-text":
-        from .textlog.iwmon import IwmonTextReader
-
-        reader: Any = IwmonTextReader(source)
-    elif cap.input == "capture":
-        reader = CaptureReader(source)
-    else:
+    if cap.input == "log":
         print(f"nl80211dec: -w {out_path}: {path} has no records to write", file=sys.stderr)
         return EXIT_NOT_CAPTURE
+    reader = cap.records()
     try:
         with open(out_path, "wb") as f:
             w = RecordWriter(f, format_for(out_path))

@@ -129,13 +129,14 @@ def test_json_names_the_file_on_every_line_when_several(capsys):
     assert not any("file" in json.loads(line) for line in out.splitlines())
 
 
-def test_an_answer_to_a_cleared_request_says_so(capsys):
+def test_an_answer_whose_echo_the_kernel_cleared_is_named_by_its_request(capsys):
+    """SET_REKEY_OFFLOAD's error echoes a request the kernel zeroed: the request it answers names it."""
     path = str(CAPTURES / "iwd-fmac-ok" / "iwmon.pcap")
-    _, out, _ = run(capsys, "-Y", "role == error and cmd == 0", path)
-    assert out and "(answer to a cleared request)" in out and "UNSPEC" not in out.split("\nAttempt")[0]
-    _, out, _ = run(capsys, "--json", "--no-attempts", "-Y", "role == error and cmd == 0", path)
+    _, out, _ = run(capsys, "--json", "--no-attempts", "-Y", "role == error and cmd == SET_REKEY_OFFLOAD", path)
     msg = json.loads(out.splitlines()[0])
-    assert msg["cmd_name"] is None and any("cleared" in n for n in msg["notes"])
+    assert msg["cmd_name"] == "SET_REKEY_OFFLOAD" and msg["error"]["echo_type"] and msg["reply_to"]
+    _, out, _ = run(capsys, "-Y", "role == error", path)
+    assert "UNSPEC" not in out.split("\nAttempt")[0]
 
 
 def test_silent_mistakes_are_one_line_errors(capsys, tmp_path):

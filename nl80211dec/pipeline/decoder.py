@@ -200,8 +200,8 @@ class Decoder:
     def _name_answer(self, msg: Message, names: dict[int, str]) -> None:
         """Give an ACK/error/DONE the command of the request it answers."""
         cmd = msg.error.echo_cmd if msg.error is not None else None
-        if cmd is None:
-            cmd = self._roles.request_cmd(msg)
+        if not cmd:  # none echoed, or 0: the kernel cleared the request the echo was copied from
+            cmd = self._roles.request_cmd(msg) or cmd
         if cmd is not None:
             msg.cmd = cmd
             msg.cmd_name = names.get(cmd, f"UNKNOWN_{cmd}")

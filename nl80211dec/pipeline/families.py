@@ -43,6 +43,7 @@ class FamilyGuess:
         self.assume = assume
         self.refused: set[int] = set()
         self.refused_over_limit = 0
+        self.taken: dict[int, int] = {}  # refused because nl80211 already has an id: fid -> that id
         self._evidence: dict[int, list[int]] = {}  # undecided id -> [consistent, contradicting]
         self._held: deque[tuple[Message, int | None]] = deque()
 
@@ -89,11 +90,13 @@ class FamilyGuess:
         good, bad = self._evidence.pop(fid, (0, 0))
         if self.families.known(fid) or fid in self.refused:
             return
-        if not bad and (good >= ASSUME_AFTER or (final and good >= ASSUME_AT_END)) \
-                and self.families.family_for_name("nl80211") is None:
-            self.families.assumed[fid] = "nl80211"
-        else:
-            self.refused.add(fid)
+        named = self.families.family_for_name("nl80211")
+        if not bad and (good >= ASSUME_AFTER or (final and good >= ASSUME_AT_END)):
+            if named is None:
+                self.families.assumed[fid] = "nl80211"
+                return
+            self.taken[fid] = named
+        self.refused.add(fid)
 
     def _decide_all(self, final: bool) -> None:
         for fid in list(self._evidence):
@@ -112,7 +115,10 @@ class FamilyGuess:
         for fid, name in self.families.assumed.items():
             out.append(f"generic netlink id {fid:#x} was assumed to be {name}: the capture has no NEWFAMILY "
                        f"naming it and its messages decode cleanly as {name} (use --family {name}={fid:#x} to say so)")
-        refused = sorted(self.refused - {GENL_ID_CTRL})
+        for fid, named in sorted(self.taken.items()):
+            out.append(f"generic netlink id {fid:#x} looks like nl80211, but nl80211 is already id {named:#x} "
+                       "(--family or the capture's NEWFAMILY); its messages are shown undecoded")
+        refused = sorted(self.refused - {GENL_ID_CTRL} - set(self.taken))
         if len(refused) == 1:
             out.append(f"generic netlink id {refused[0]:#x} is not named in the capture and does not look like "
                        "nl80211; its messages are shown undecoded")
