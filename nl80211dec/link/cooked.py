@@ -31,7 +31,8 @@ _HEADERS: dict[int, tuple[Layout, str]] = {
     LINKTYPE_NETLINK: (fixed_layout(CookedHeader), "cooked header"),
     LINKTYPE_LINUX_SLL2: (fixed_layout(CookedHeaderV2), "SLL2 header"),
 }
-_LONGEST = max(layout.size for layout, _ in _HEADERS.values())
+_SIZES = {linktype: layout.size for linktype, (layout, _) in _HEADERS.items()}
+_LONGEST = max(_SIZES.values())
 
 
 class LinkFrame:
@@ -54,8 +55,7 @@ class LinkFrame:
 
 def parse_link(linktype: int, data: bytes) -> LinkFrame:
     """Parse the cooked header of a record of ``linktype`` (frames are shared: read-only)."""
-    spec = _HEADERS.get(linktype)
-    return _parse_header(linktype, data[:spec[0].size if spec else _LONGEST])
+    return _parse_header(linktype, data[:_SIZES.get(linktype, _LONGEST)])
 
 
 @lru_cache(maxsize=1024)  # a capture repeats a handful of headers: parse each once

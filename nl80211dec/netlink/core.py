@@ -15,6 +15,9 @@ from .schemas import NlAttrHdr, NlMsgHdr
 # by byte order; the walks below unpack these fields by position
 NLMSG_HEADERS = {o: fixed_layout(NlMsgHdr, o).unpacks_as("length", "type", "flags", "seq", "pid") for o in "<>"}
 NLA_HEADERS = {o: fixed_layout(NlAttrHdr, o).unpacks_as("length", "type") for o in "<>"}
+_NLMSG_LE, _NLMSG_BE = NLMSG_HEADERS["<"], NLMSG_HEADERS[">"]
+_NLMSG_SIZE = _NLMSG_LE.size
+_NLA_SIZE = NLA_HEADERS["<"].size
 
 NLA_F_NESTED = 0x8000
 NLA_F_NET_BYTEORDER = 0x4000
@@ -64,12 +67,13 @@ def host_order(buf: bytes, start: int = 0) -> str:
     Netlink is host-order; a capture from a big-endian router reads as an
     absurd length little-endian.  The length that fits the buffer wins.
     """
-    size = NLMSG_HEADERS["<"].size
-    if len(buf) - start < size:
+    left = len(buf) - start
+    if left < _NLMSG_SIZE:
         return "<"
-    for order in "<>":
-        if size <= NLMSG_HEADERS[order].unpack_from(buf, start)[0] <= len(buf) - start:
-            return order
+    if _NLMSG_SIZE <= _NLMSG_LE.unpack_from(buf, start)[0] <= left:
+        return "<"
+    if _NLMSG_SIZE <= _NLMSG_BE.unpack_from(buf, start)[0] <= left:
+        return ">"
     return "<"
 
 
@@ -80,8 +84,8 @@ def split_messages(buf: bytes, start: int = 0, order: str = "<"
     ``problem`` is None for a sound message; a damaged one is yielded once with
     the reason and ends the walk (the rest of the buffer cannot be framed).
     """
-    hdr = NLMSG_HEADERS[order]
-    size = hdr.size
+    hdr = _NLMSG_LE if order == "<" else _NLMSG_BE
+    size = _NLMSG_SIZE
     end = len(buf)
     pos = start
     while pos < end:
@@ -110,7 +114,7 @@ def iter_attrs(buf: bytes, start: int, end: int, order: str = "<"
     attribute is yielded with its reason and ends the walk.
     """
     hdr = NLA_HEADERS[order]
-    size = hdr.size
+    size = _NLA_SIZE
     pos = start
     while pos < end:
         if end - pos < size:
