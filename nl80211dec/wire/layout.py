@@ -45,11 +45,8 @@ class Layout:
 
     struct: struct.Struct
     fields: tuple[Field, ...]
+    names: tuple[str, ...]  # of the values the struct unpacks, in order
     stopped_at: str | None  # the first field left out (variable size), None when the whole schema fits
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
 
     @property
     def size(self) -> int:
@@ -106,7 +103,8 @@ def fixed_layout(schema: Struct, order: str | None = None, *, until: str | None 
         if p.name is not None:
             fields.append(Field(p.name, offset, struct.Struct(order + p.code)))
         offset += p.size
-    return Layout(struct.Struct(order + "".join(p.code for p in pieces)), tuple(fields), stopped)
+    return Layout(struct.Struct(order + "".join(p.code for p in pieces)), tuple(fields),
+                  tuple(f.name for f in fields), stopped)
 
 
 def _walk(schema: Struct, prefix: str | None, pieces: list[_Piece], until: str | None) -> str | None:
