@@ -50,7 +50,7 @@ def input_kind(source: Source) -> str:
         return "capture"
     except NotACaptureError as e:
         if hasattr(source, "seek"):
-            source.seek(0)  # type: ignore[union-attr]
+            source.seek(0)
         head = _head(source)
         if looks_like_iwmon_text(head):
             return "iwmon-text"
@@ -93,11 +93,12 @@ def _place_log(src: Source, n: int, points: list[tuple[str, str, float]], alone:
     """One log's sequencer events on the capture's clock (read alone: its own clock), and what it gave."""
     from .sequence.logwords import log_event, prepare
     from .textlog.journal import read_log
+    from .textlog.log_event import LogEvent
     from .textlog.log_offset import clock_offset
 
     name = _log_name(src, n)
-    read = read_log(src)
-    kept = []
+    read = read_log(src)  # type: ignore[arg-type]  # a bytearray reads as bytes
+    kept: list[LogEvent] = []
     dropped = 0
     for le in read.events:
         if len(kept) >= MAX_LOG_EVENTS:
@@ -175,7 +176,7 @@ class Capture:
             if source.seekable():
                 self._start = source.tell()  # streamed again from here on every pass
             else:  # a pipe can be read once: spool it to a file as it is read, for later passes
-                self._source = io.BufferedReader(PipeSpool(source))
+                self._source = io.BufferedReader(PipeSpool(source))  # type: ignore[arg-type]
         # Fail now, with a clear error, if this is neither a capture nor a text log.
         self.input = input_kind(self._rewound())
         if self.input == "log":  # a log read alone: its lines are the evidence and drive the attempts
@@ -185,7 +186,7 @@ class Capture:
 
     def _rewound(self) -> Source:
         if hasattr(self._source, "seek"):
-            self._source.seek(self._start)  # type: ignore[union-attr]
+            self._source.seek(self._start)
         return self._source
 
     def __repr__(self) -> str:

@@ -56,6 +56,9 @@ def test_air_frames_agree_with_tshark(scenario):
     assert got == want
 
 
+NEVER_TRANSMITTED = {"iwd-fmac-tx-noack", "wpas-fmac-tx-noack"}  # lab/fmac/README.md: tx_noack sends nothing
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_sae_frame_on_the_air_is_matched_to_netlink(scenario):
     cap = nl80211dec.open(CAPTURES / scenario / "nlmon.pcap", air=CAPTURES / scenario / "air.pcap")
@@ -63,7 +66,10 @@ def test_every_sae_frame_on_the_air_is_matched_to_netlink(scenario):
     s = cap.summary.air
     assert s["sae_frames"] == len(INDEX[scenario]["air"]["sae_frames"])
     assert s["matched_sae"] == s["sae_frames"] and s["air_sae_not_in_netlink"] == 0
-    assert s["netlink_sae_not_on_air"] == 0
+    if scenario in NEVER_TRANSMITTED:
+        assert s["netlink_sae_not_on_air"] > 0  # the driver drops the station's frames (fmac knob tx_noack)
+    else:
+        assert s["netlink_sae_not_on_air"] == 0
     if s["sae_frames"]:
         assert abs(s["clock_offset_s"]) < 0.05  # same VM, same clock, up to scheduling
         annotated = [a.decoded for m in msgs for a in m.payloads or () if getattr(a.decoded, "on_air", None)]

@@ -26,6 +26,8 @@ GOLDEN = ROOT / "tests" / "golden"
 HEADER_RE = re.compile(
     r"^(?P<dir>[<>]) (?P<what>.+?) \((?P<num>0x[0-9a-f]+)\) len (?P<len>\d+)(?: \[(?P<flags>[^\]]*)\])?\s+"
     r"(?P<ts>\d+\.\d+)$")
+# EAPoL frames iwmon recorded from the PAE socket (FullMAC drivers without control port): no command number
+PAE_RE = re.compile(r"^(?P<dir>[<>]) PAE: len (?P<len>\d+)\s+(?P<ts>\d+\.\d+)$")
 
 HEXDUMP_RE = re.compile(r"^\s+([0-9a-f]{2} ){1,16}\s")
 
@@ -45,6 +47,12 @@ def parse_iwmon_text(text: str) -> list[dict]:
     out: list[dict] = []
     cur: dict | None = None
     for line in text.splitlines():
+        pae = PAE_RE.match(line)
+        if pae:
+            cur = {"dir": pae["dir"], "kind": "PAE", "name": "EAPoL", "num": 0, "len": int(pae["len"]), "flags": "",
+                   "attrs": []}
+            out.append(cur)
+            continue
         m = HEADER_RE.match(line)
         if m:
             kind, _, name = m["what"].partition(": ")

@@ -55,7 +55,7 @@ def pcapng_bytes(records: Sequence[tuple[float, bytes] | tuple[float, bytes, int
     scale = 10 ** tsresol
     for rec in records:
         ts, data = rec[0], rec[1]
-        iface = rec[2] if len(rec) > 2 else 0  # type: ignore[misc]
+        iface = rec[2] if len(rec) > 2 else 0
         units = round(ts * scale)
         out.append(_block(CS.PCAPNG_EPB, CS.PcapngEPBBody.build({
             "interface_id": iface, "ts_high": units >> 32, "ts_low": units & 0xFFFFFFFF, "cap_len": len(data),

@@ -279,9 +279,10 @@ def _attribute_names() -> frozenset[str]:
         if enum.endswith(("_attrs", "_attr", "_attributes", "_info", "_params", "_plan", "_bss", "_sta_flags")) \
                 or enum.startswith(("nl80211_sta_", "nl80211_band_", "nl80211_key_", "nl80211_rate_")):
             names.update(table.values())
-    for table in (nl_enums.IFLA_ATTRS, nl_enums.IFA_ATTRS, nl_enums.CTRL_ATTRS, nl_enums.CTRL_OP_ATTRS,
-                  nl_enums.CTRL_MCAST_ATTRS):
-        names.update(name for name, _kind in table.values())
+    netlink_tables: tuple[dict[int, tuple[str, str]], ...] = (
+        nl_enums.IFLA_ATTRS, nl_enums.IFA_ATTRS, nl_enums.CTRL_ATTRS, nl_enums.CTRL_OP_ATTRS, nl_enums.CTRL_MCAST_ATTRS)
+    for netlink_table in netlink_tables:
+        names.update(name for name, _kind in netlink_table.values())
     return frozenset(names)
 
 

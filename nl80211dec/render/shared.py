@@ -29,4 +29,4 @@ class SharedRenderings:
             kept = self._by_entry[entry] = {}
         if key not in kept:
             kept[key] = make()
-        return kept[key]  # type: ignore[no-any-return]
+        return kept[key]

@@ -48,7 +48,7 @@ RECENT = 64  # closed attempts kept for linking the two sides of an exchange
 SWEEP_S = 10.0  # how often (capture seconds) silent attempts are looked for
 
 
-class _Bounded(OrderedDict):  # type: ignore[type-arg]
+class _Bounded(OrderedDict):
     """A dict that forgets its oldest entries beyond ``limit`` (state that grows with hostile input)."""
 
     def __init__(self, limit: int) -> None:

@@ -304,7 +304,8 @@ def _e_pmksa(a: Attempt, i: int) -> list[Claim | None]:
         offered = Claim("log", f"The supplicant's log says it used its PMKSA cache ({said.source} line {said.line}): "
                                "it meant to skip SAE.", (), logs=(f"{said.source}:{said.line}",))
     elif rsne is not None and a.pmkids and a.pmkids[0].startswith("("):
-        offered = Claim("log", f"The RSN element the driver gave the firmware has {rsne.facts['len']} octets "
+        size = (rsne.facts or {}).get("len")
+        offered = Claim("log", f"The RSN element the driver gave the firmware has {size} octets "
                                f"({rsne.source} line {rsne.line}), 18 more than one without a PMKID: the join "
                                "carried a cached PMKID, so the supplicant meant to skip SAE.", (), "likely",
                         logs=(f"{rsne.source}:{rsne.line}",))

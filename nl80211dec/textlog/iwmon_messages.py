@@ -222,12 +222,12 @@ class MessageBuilder:
             self._rtnl[seq] = encode.nlmsg(msg_type, flags, seq, pid, bytes(size))[:16]
             if len(self._rtnl) > OUTSTANDING:
                 self._rtnl.popitem(last=False)
-        body = _rtnl_body(msg_type, rest)
-        if body is None:
+        rtnl_body = _rtnl_body(msg_type, rest)
+        if rtnl_body is None:
             self.bodiless_rtnl += 1
             return None
-        raw = encode.nlmsg(msg_type, flags, seq, pid, body)
-        return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(raw, PROTO_ROUTE), short=len(body) != size)
+        raw = encode.nlmsg(msg_type, flags, seq, pid, rtnl_body)
+        return Rebuilt(LINKTYPE_NETLINK, _cooked_nl(raw, PROTO_ROUTE), short=len(rtnl_body) != size)
 
     # -- EAPoL ---------------------------------------------------------------
     def _pae(self, block: Block) -> Rebuilt | None:

@@ -371,7 +371,7 @@ def _physical_lines(stream: Any) -> Iterator[tuple[bytes, bool]]:
         lines: Any = _TextAsBytes(stream)
     else:
         peek = stream.read(2)
-        joined = io.BufferedReader(_Prepend(peek, stream))  # type: ignore[arg-type]
+        joined = io.BufferedReader(_Prepend(peek, stream))
         lines = gzip.GzipFile(fileobj=joined) if peek == b"\x1f\x8b" else joined
     while True:
         chunk = lines.readline(MAX_LINE)
