@@ -132,20 +132,13 @@ def told_when(live_file: Path, timed: Path) -> list[dict[str, Any]]:
 
     printed = [float(line.split(" ", 1)[0]) for line in timed.read_text().splitlines()
                if ATTEMPT.match(line.split(" ", 1)[1] if " " in line else "")]
-    times: dict[int, float] = {}
-    done = []
-    for item in nl80211dec.open(live_file).stream():
-        if isinstance(item, Attempt):
-            done.append(item)
-        else:
-            times[item.index] = item.timestamp
+    done = [a for a in nl80211dec.open(live_file).stream() if isinstance(a, Attempt)]
     out = []
     for a, at in zip(done, printed, strict=False):
-        closing = a.ending.index if a.ending is not None and a.ending.index is not None else None
-        closed_at = max(times.get(closing, a.end_time or a.start_time), a.end_time or a.start_time)
+        last = a.end_time or a.start_time
+        closed_at = a.capture_end_time or last  # the sequencer's clock when it closed the attempt
         out.append({"attempt": a.number, "verdict": a.verdict, "closed_by": a.closed_by,
-                    "after_last_message_s": round(at - (a.end_time or a.start_time), 3),
-                    "after_closing_message_s": round(at - closed_at, 3)})
+                    "after_last_message_s": round(at - last, 3), "after_closing_message_s": round(at - closed_at, 3)})
     return out
 
 
