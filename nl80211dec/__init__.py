@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import DecodeError, NotACaptureError, TruncatedError
+from .live import live
 from .version import __version__
 
-__all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "open", "__version__"]
+__all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "live", "open",
+           "__version__"]
 
 if TYPE_CHECKING:
     from .api import Capture, from_scapy, open

@@ -15,7 +15,7 @@ from typing import Any
 from .sequence.attempt import Attempt
 
 # What each step of an attempt looks like once everything volatile is removed.
-_REQUEST_FACTS = ("mode", "ssid", "auth_type", "akm", "pmkid_offered")
+_REQUEST_FACTS = ("pmkid_offered", "mode", "ssid", "auth_type", "akm")  # the most telling first
 
 
 @dataclass

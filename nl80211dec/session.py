@@ -55,6 +55,10 @@ class Session:
             self.summary.air = self.air.summary()
         return out
 
+    def tick(self, now: float) -> list[Attempt]:
+        """Time passed without a record: the attempts silent for too long, closed and counted."""
+        return [] if self.sequencer is None else self._counted(self.sequencer.tick(now))
+
     def run(self, records: Iterable[Record]) -> Iterator[Item]:
         for rec in records:
             yield from self.feed(rec)

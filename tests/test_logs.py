@@ -41,6 +41,8 @@ LOG_CANNOT_SHOW = {
                                                "same group and a fallback look alike",
     ("wpas-sae-h2e-mismatch-hnp", "client.log"): "the station's log says only 'status 1'; the H2E reason is in "
                                                  "hostapd's log",
+    ("iwd-fmac-h2e", "client.log"): "iwd's log says the AP refused its commit with status 1; the H2E reason is in "
+                                    "hostapd's log",
     ("wpas-sae-pmksa-stale", "hostapd.log"): "the restarted hostapd logs the PMKID association failure without a "
                                             "line the reader knows",
 }

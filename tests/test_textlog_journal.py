@@ -107,8 +107,8 @@ def test_real_journal_key_lines(name):
     by_line = {e.line: e for e in events}
     for line, kind, fields in KEY_EVENTS[name]:
         event = by_line.get(line)
-        if kind is DUPLICATE:
-            assert event is None, (line, event)
+        if kind is DUPLICATE:  # said again by another line: no event, or one the sequencer drops (logwords.prepare)
+            assert event is None or event.kind == "external_auth_notify", (line, event)
             continue
         assert event is not None, f"{name}:{line}: no event (want {kind})"
         assert event.kind == kind, (line, event)

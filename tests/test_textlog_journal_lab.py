@@ -104,6 +104,7 @@ NO_EVENT_OF_THEIR_OWN = (
     ("selected based on RSN IE", "a BSS accepted: the attempt itself follows"),
     ("SME: Selected SAE group ", "'SAE: Selecting supported ECC group' is sae_group"),
     ("[SAE]: Forcing Default Group", "the group follows in '[SAE]: Using group'"),
+    ("Forcing default group for ", "iwd's FullMAC group choice; the group follows in '[SAE]: Using group'"),
     (": MGMT-RX ", "the lab relay's copy of a frame hostapd logs anyway"),
     ("IEEE 802.1X: Ignore STA", "hostapd's 802.1X module stepping aside for an SAE station"),
 )

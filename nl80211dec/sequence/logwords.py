@@ -129,6 +129,7 @@ LOG_WORDS: dict[tuple[str, str], Callable[[LogEvent, Event], None]] = {
     ("station", "external_auth_request"): lambda le, ev: _word(
         "EXT_AUTH_ABORT" if le.fields.get("action") == 1 or str(le.fields.get("action_name", "")).lower() == "abort"
         else "EXT_AUTH_START", mode="external-auth")(le, ev),
+    ("station", "external_auth_notify"): _word("EXT_AUTH_START", mode="external-auth"),
     ("station", "external_auth_status"): _word("EXT_AUTH_REPORT", mode="external-auth"),
     ("station", "external_auth_error"): _word("ANSWER", cmd="EXTERNAL_AUTH"),
     ("station", "sae_commit_tx"): _commit("STA"),
@@ -172,10 +173,11 @@ def prepare(events: list[LogEvent]) -> list[LogEvent]:
     """What a whole log says that single lines do not: the SAE group a commit line leaves out, and
     whether iwd's bare "an SAE frame went out" lines are the only word on its SAE (else they repeat it)."""
     detailed = any(le.kind in ("sae_commit_tx", "sae_confirm_tx") for le in events)
+    requested = any(le.kind == "external_auth_request" for le in events)  # then the notifications repeat it
     group: dict[str, int] = {}
     out = []
     for le in events:
-        if le.kind == "external_auth_frame_tx" and detailed:
+        if (le.kind == "external_auth_frame_tx" and detailed) or (le.kind == "external_auth_notify" and requested):
             continue
         if le.kind in ("sae_group", "sae_group_rejected") and "group" in le.fields:
             group[le.side] = le.fields["group"]

@@ -25,6 +25,7 @@ from .logwords import capture_point
 from .state import (
     CLOSE_AFTER_S,
     CONNECTED,
+    ENDED_CLOSE_S,
     FLOWS,
     GROUP_REFUSED,
     OPENERS,
@@ -42,6 +43,8 @@ PENDING_LIMIT = 4096  # requests remembered for routing their answers
 MAX_AP_PEERS = 1024  # stations followed at once on the AP side; the oldest is closed beyond that
 MAX_INTERFACES = 256  # station interfaces followed at once; the least recently used attempt is closed beyond
 MAX_KNOWN = 4096  # interfaces whose type, address and scans are remembered
+# Log facts said just before a try begins: after a finished attempt they belong to the next one.
+NEXT_TRY_FACTS = frozenset({"pmksa_used", "pmksa_found", "external_auth_expected"})
 MAX_POINTS = 100_000  # capture moments kept for placing a log on the capture's clock
 MAX_BSS = 256  # scanned networks remembered
 RECENT = 64  # closed attempts kept for linking the two sides of an exchange
@@ -108,6 +111,13 @@ class Sequencer:
             self.now_time = time
         if index is not None:
             self.now_index = max(self.now_index, index)
+
+    def tick(self, now: float) -> list[Attempt]:
+        """The stream's clock moved on without a message (live use): close what has gone silent."""
+        if self.now_time is None or now <= self.now_time:
+            return []
+        self.now_time = now
+        return self._close_silent()
 
     def finish(self) -> list[Attempt]:
         done = [self._close(a, "end of capture") for a in list(self._sta.values())]
@@ -209,7 +219,9 @@ class Sequencer:
             if len(self._sta) > MAX_INTERFACES:
                 self.evicted += 1
                 done.append(self._close(self._sta.popitem(last=False)[1], "evicted"))
-        if cur is None:
+        before_next = cur is not None and w == "LOG_FACT" and (ev.log or {}).get("kind") in NEXT_TRY_FACTS \
+            and (cur.rank >= CONNECTED or cur.ended is not None)
+        if cur is None or before_next:
             if ev.source is not None and ev.log is not None:
                 self._unplaced_logs.append(_log_step(ev))  # a fact before the attempt it belongs to
             return done
@@ -319,10 +331,10 @@ class Sequencer:
         now = self.now_time or 0.0
         done = []
         for key, a in list(self._sta.items()):
-            if a.end_time is not None and now - a.end_time > CLOSE_AFTER_S:
+            if a.end_time is not None and now - a.end_time > quiet_limit(a):
                 done.append(self._close(self._sta.pop(key), "silence"))
         for akey, a in list(self._ap.items()):
-            if a.end_time is not None and now - a.end_time > CLOSE_AFTER_S:
+            if a.end_time is not None and now - a.end_time > quiet_limit(a):
                 done.append(self._close(self._ap.pop(akey), "silence"))
         return done
 
@@ -446,6 +458,17 @@ class Sequencer:
         for expected in flow[:flow.index(ev.word)]:
             if not a.saw(expected) and expected not in [g for g, _ in a.gaps] and _expected_in(a, expected):
                 a.gaps.append((expected, ev.index))
+
+
+def quiet_limit(a: Attempt) -> float:
+    """How long an open attempt may stay silent: one that has ended (not for a token or another group) is
+    told after ENDED_CLOSE_S, once the driver's own timeouts (a CONNECT status 16 seconds later) are past;
+    any other after CLOSE_AFTER_S."""
+    e = a.ended
+    if e is not None and a.rank < CONNECTED and not (e.word == "AP_REJECT" and e.status in (TOKEN_REQUIRED,
+                                                                                            GROUP_REFUSED)):
+        return ENDED_CLOSE_S
+    return CLOSE_AFTER_S
 
 
 def _own_word(a: Attempt, word: str) -> bool:

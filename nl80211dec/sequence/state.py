@@ -121,6 +121,8 @@ def ending_of(ev: Event) -> str | None:
 SILENCE_S = 5.0
 # An attempt silent this long is closed while the stream goes on (live use, bounded memory).
 CLOSE_AFTER_S = 120.0
+# ... and one that has already ended this long (a verdict printed live soon after a failure).
+ENDED_CLOSE_S = 20.0
 
 # -- the expected flows (what a complete attempt shows, in order) -----------------
 #

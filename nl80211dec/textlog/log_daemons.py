@@ -30,6 +30,9 @@ IWD = (
     row("connect_start", "event: connect-info, ssid: ",
         rf"event: connect-info, ssid: (?P<ssid>.*?), bss: (?P<bssid>{MAC})(?:, signal: (?P<signal>-?\d+))?"),
     row("external_auth_request", "External Auth Aborted", r"^External Auth Aborted", action=1, action_name="ABORT"),
+    # the kernel's EXTERNAL_AUTH event as iwd's netdev logs it (command 127); the connect-info line says more
+    row("external_auth_notify", "Unicast notification External Auth",
+        r"netdev_unicast_notify\(\) Unicast notification External Auth\(127\)"),
     row("external_auth_expected", "FullMAC driver: ", r"FullMAC driver: (?P<driver>\S+) using SAE"),
     row("external_auth_request", "External Auth to SSID: ",
         rf"External Auth to SSID: (?P<ssid>.*), bssid: (?P<bssid>{MAC})"),

@@ -54,6 +54,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "the driver asks user space for SAE (NL80211_CMD_EXTERNAL_AUTH START; action 1 / ABORT: it gives up)"),
     Kind("external_auth_status", "station", "status, pmkid_given",
          "the SAE result user space reports to the driver (CMD_EXTERNAL_AUTH); kernel lines: the driver got it"),
+    Kind("external_auth_notify", "station", "",
+         "iwd's netdev got the kernel's EXTERNAL_AUTH event (its 'External Auth to SSID' line says it with the SSID)"),
     Kind("external_auth_frame_tx", "station", "",
          "iwd sent an SAE frame through CMD_FRAME (its debug line does not say commit or confirm; commit first)"),
     Kind("external_auth_error", "station", "errno, reason_text",
