@@ -67,8 +67,11 @@ def _akm_byte_order(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
     if a.ext_start is None or a.akm_raw is None or a.akm is None:
         return None
     if a.akm_raw == bytes.fromhex("000fac08"):
-        return ("the EXTERNAL_AUTH AKM came in wire order (bytes 00 0f ac 08) instead of nl80211's host-order u32",
-                (a.ext_start,))
+        return ("the EXTERNAL_AUTH AKM came in wire order (bytes 00 0f ac 08) instead of nl80211's host-order u32 "
+                "(as the Raspberry Pi's brcmfmac sends it; wpa_supplicant 2.10 and iwd accept it)", (a.ext_start,))
+    if a.akm_raw == bytes.fromhex("08ac0f00"):
+        return ("the EXTERNAL_AUTH AKM came as nl80211's host-order u32 (bytes 08 ac 0f 00, as mainline brcmfmac "
+                "sends it): Debian 12's wpa_supplicant 2.10 ignores it, iwd accepts it", (a.ext_start,))
     return None
 
 
