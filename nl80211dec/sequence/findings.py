@@ -102,6 +102,14 @@ def _evidence_lost(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
     return text, tuple(i for _, i in a.gaps + a.borrowed) + tuple(a.cleared_before[-1:])
 
 
+def _link_local(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
+    for s in a.logs:
+        if (s.facts or {}).get("kind") == "ip_address" and (s.facts or {}).get("apipa"):
+            return (f"the interface took a link-local address ({(s.facts or {}).get('address')}, {s.source} line "
+                    f"{s.line}): DHCP got no answer after the failed join - the symptom users see", ())
+    return None
+
+
 FINDINGS: list[tuple[str, Test]] = [
     ("pmkid-mismatch", _pmkid_mismatch),
     ("retransmission", _retransmission),
@@ -112,6 +120,7 @@ FINDINGS: list[tuple[str, Test]] = [
     ("no-connect-event", _no_connect_event),
     ("eapol-before-connect", _eapol_before_connect),
     ("evidence-lost", _evidence_lost),
+    ("link-local-address", _link_local),
 ]
 FINDING_IDS = [i for i, _ in FINDINGS]
 

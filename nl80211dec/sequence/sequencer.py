@@ -624,6 +624,12 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
     elif w == "AUTHORIZED":
         a.authorized_index = ev.index
         text = "port authorized"
+    elif w == "TRY_START":
+        text = "the supplicant starts a try (log)"
+    elif w == "GAVE_UP":
+        text, mark = f"the supplicant gives up (log: {(ev.log or {}).get('kind', '?')})", "!"
+    elif w == "LOG_FACT":
+        text = f"log: {(ev.log or {}).get('kind', '?')}"
     elif w in ("DISCONNECT", "DEAUTH", "DEAUTH_REQ"):
         a.disconnect = {"index": ev.index, "word": w, "reason": ev.reason, "reason_text": ev.text,
                         "by_ap": bool(ev.by_ap), "local": w == "DEAUTH_REQ" or (w == "DEAUTH" and not ev.by_ap
