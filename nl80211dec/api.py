@@ -49,6 +49,8 @@ def input_kind(source: Source) -> str:
         CaptureReader(source).close()
         return "capture"
     except NotACaptureError as e:
+        if "compressed stream" in e.message:
+            raise  # a damaged gzip file: saying it is not iwmon text either would only confuse
         if hasattr(source, "seek"):
             source.seek(0)
         head = _head(source)
@@ -251,6 +253,10 @@ class Capture:
         yield from session.run(reader)
         for reason, n in reader.skipped.items():
             self.summary.skipped[reason] += n
+        for reason, n in getattr(reader, "unreadable", {}).items():  # packets the file holds and nobody can read
+            self.summary.records += n
+            self.summary.malformed_records += n
+            self.summary.notes.append(f"{n} packet block(s) could not be read: {reason}")
         if reader.damage is not None:
             self.summary.damage = str(reader.damage)
             self.summary.damage_offset = reader.damage.offset

@@ -441,7 +441,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
         out.flush()
         if summary.damage:
             print(f"nl80211dec: {path}: damaged: {summary.damage}", file=sys.stderr)
-        if summary.malformed or summary.damage:
+        if summary.malformed or summary.malformed_records or summary.damage:
             status = max(status, EXIT_MALFORMED)
         problem = _nothing_decoded(path, summary) or _family_unused(path, families, seen.family_ids)
         if problem:

@@ -148,3 +148,41 @@ def test_a_pipe_is_spooled_not_held_and_decodes_as_the_file(tmp_path):
     assert spool.read(10) == data[:10] and spool.seek(0) == 0 and spool.read() == data
     spool.seek(5)
     assert spool.read(5) == data[5:10]
+
+
+def test_damaged_gzip_is_one_line_or_damage_never_a_traceback(tmp_path):
+    """F1: a corrupt deflate stream at the start is 'not a capture' (2); in the middle it is damage (1), and
+    everything before it, the attempts and the summary are still printed; a batch goes on past it."""
+    head = run("--sae", str(DATA / "F1-corrupt-deflate.pcap.gz"))
+    assert head.returncode == 2 and b"compressed stream is corrupt" in head.stderr and b"Traceback" not in head.stderr
+    mid = run("--sae", str(DATA / "F1-corrupt-deflate-midstream.pcap.gz"))
+    assert mid.returncode == 1 and b"Traceback" not in mid.stderr
+    assert b"Summary: " in mid.stdout and b"DAMAGED" in mid.stdout
+    air = run("--sae", str(DATA / "F1-good.pcap"), "--air", str(DATA / "F1-air-corrupt-deflate.pcap.gz"))
+    assert air.returncode == 2 and b"Traceback" not in air.stderr and air.stderr.count(b"\n") == 1
+    import shutil
+
+    for name, src in (("a.pcap", "F1-good.pcap"), ("b.pcap.gz", "F1-corrupt-deflate-midstream.pcap.gz"),
+                      ("c.pcap", "F1-good.pcap")):
+        shutil.copy(DATA / src, tmp_path / name)
+    for jobs in ("1", "2"):
+        batch = run("--sae", "--jobs", jobs, str(tmp_path))
+        assert batch.returncode == 1 and batch.stdout.count(b"Summary: ") == 3 and b"Traceback" not in batch.stderr
+    import nl80211dec
+
+    with pytest.raises(nl80211dec.NotACaptureError):
+        nl80211dec.open(DATA / "F1-corrupt-deflate.pcap.gz")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("F9-*.pcapng")))
+def test_unreadable_pcapng_packet_blocks_are_counted_records(name):
+    """F9: a packet block nobody can read is a record (malformed), said in a note, and the exit status is 1."""
+    import nl80211dec
+
+    res = run("--sae", str(DATA / name))
+    assert res.returncode == 1
+    cap = nl80211dec.open(DATA / name)
+    list(cap)
+    s = cap.summary
+    assert s.records == s.decoded_records + s.malformed_records + s.skipped_records
+    assert s.malformed_records == 3 and any("could not be read" in n for n in s.notes)

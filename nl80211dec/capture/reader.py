@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,15 +125,16 @@ class CaptureReader:
         self._f, self.compressed = _open_binary(source)
         self._owns = isinstance(source, (str, os.PathLike))
         self.skipped: Counter[str] = Counter()
+        self.unreadable: Counter[str] = Counter()  # packet blocks that hold a packet nobody can read, by reason
         self.damage: DecodeError | None = None
         self.records = 0
         try:
             magic = self._read_exact(4, 0, "file header")
-        except (OSError, EOFError, gzip.BadGzipFile) as e:
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as e:
             raise NotACaptureError(f"not a capture file ({e})", layer="capture", offset=0) from None
-        except TruncatedError:
-            raise NotACaptureError("not a capture file: shorter than any capture header",
-                                   layer="capture", offset=0) from None
+        except TruncatedError as e:
+            why = "its compressed stream is corrupt" if "compressed" in e.message else "shorter than any capture header"
+            raise NotACaptureError(f"not a capture file: {why}", layer="capture", offset=0) from None
         if magic in _MAGICS:
             self.format = "pcap"
             self._endian, self._tsunit = _MAGICS[magic]
@@ -164,7 +166,7 @@ class CaptureReader:
         """Up to ``n`` bytes (fewer only at the end); a corrupt compressed stream is damage."""
         try:
             return self._f.read(n)
-        except (EOFError, gzip.BadGzipFile, OSError) as e:
+        except (EOFError, gzip.BadGzipFile, OSError, zlib.error) as e:
             raise TruncatedError(f"compressed stream ends early or is corrupt ({e})",
                                  layer="capture", offset=offset) from None
 
@@ -283,7 +285,7 @@ class CaptureReader:
         hdr = (_EPB if btype == S.PCAPNG_EPB else _OPB if btype == S.PCAPNG_OPB else _SPB)[endian]
         start = hdr.size
         if len(body) < start:
-            self.skipped["pcapng packet block too short"] += 1
+            self.unreadable["pcapng packet block too short"] += 1
             return None
         if btype == S.PCAPNG_EPB:
             iface, th, tl, cap, orig = hdr.unpack_from(body)
@@ -294,10 +296,10 @@ class CaptureReader:
             iface, th, tl = 0, 0, 0
             cap = min(orig, len(body) - start)
         if iface >= len(ifaces):
-            self.skipped["pcapng packet for an undeclared interface"] += 1
+            self.unreadable["pcapng packet for an undeclared interface"] += 1
             return None
         if start + cap > len(body):
-            self.skipped["pcapng packet longer than its block"] += 1
+            self.unreadable["pcapng packet longer than its block"] += 1
             return None
         linktype, unit, _snap = ifaces[iface]
         ts = ((th << 32) | tl) * unit
