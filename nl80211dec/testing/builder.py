@@ -337,7 +337,8 @@ class ExternalAuthScenario:
     def set_pmksa(self) -> None:
         """SET_PMKSA with the PMKID both sides derived (iwd 3.6+ and wpa_supplicant give the driver its PMKSA)."""
         pmkid = self.pmkid() if "sta" in self.scalars else self.pmkid_offered  # SAE's, or the one reused
-        values = {"IFINDEX": _u32(self.ifindex), "PMKID": pmkid, "MAC": self.bssid, "SSID": self.ssid,
+        assert pmkid is not None, "a PMKSA is set after SAE or after a PMKID was offered"
+        values: dict[str, bytes] = {"IFINDEX": _u32(self.ifindex), "PMKID": pmkid, "MAC": self.bssid, "SSID": self.ssid,
                   "PMK_LIFETIME": _u32(43200), "PMK_REAUTH_THRESHOLD": b"\x46",
                   "PMK": hashlib.sha256(f"{self.seed}:pmk".encode()).digest()}
         self._request("SET_PMKSA", [(n, values[n]) for n in self.sup.set_pmksa])
@@ -417,6 +418,7 @@ class ExternalAuthScenario:
     def pmkid(self) -> bytes:
         """The PMKID both sides derive: first 16 octets of (own + peer scalar) mod r."""
         g = GROUPS[self.group]
+        assert g.curve is not None, "scenarios use ECC groups"
         total = (int.from_bytes(self.scalars["sta"], "big") + int.from_bytes(self.scalars["ap"], "big")) % g.curve.n
         return total.to_bytes(g.order_len, "big")[:16]
 

@@ -119,7 +119,7 @@ def shapes(messages: Iterable[Message], *, twin: Iterable[Message] | None = None
                 continue
         if m.role in ("reply", "ack", "error"):
             pending = open_.get(m.reply_to) if m.reply_to is not None else None
-            if pending is not None:
+            if m.reply_to is not None and pending is not None:
                 pending.answers.append(_answer(m))
                 out[pending.slot] = pending.shape()
                 if m.role != "reply":
