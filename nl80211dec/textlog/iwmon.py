@@ -13,6 +13,8 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 
+from construct import ConstructError
+
 from ..capture.reader import Record, _open_binary
 from .iwmon_lines import HEADER, VERSION, Block, Line, LineSplitter, Stray, blocks, header_of
 from .iwmon_messages import NL80211_ID, MessageBuilder
@@ -150,7 +152,7 @@ class IwmonTextReader:
         self.messages += 1
         try:
             rebuilt = self._builder.build(block)
-        except (ValueError, OverflowError, KeyError):  # a header field out of range
+        except (ValueError, OverflowError, KeyError, ConstructError):  # a header field out of range
             rebuilt = None
         if rebuilt is None:
             self.skipped[_why(block)] += 1

@@ -67,6 +67,9 @@ def children(lines: list[Line], level: int) -> list[tuple[Line, list[Line]]]:
     return out
 
 
+NLA_TYPE_MAX = 0x3FFF  # nla_type is 16 bits, the top two are the nested and byte-order flags
+
+
 def build_attrs(lines: list[Line], level: int, context: str, losses: Losses, depth: int = 0) -> bytes:
     """The attributes printed at ``level`` in ``lines``, as nlattr bytes of nested set ``context``."""
     table = ATTRS.get(context, {})
@@ -81,7 +84,9 @@ def build_attrs(lines: list[Line], level: int, context: str, losses: Losses, dep
             continue
         if field.shape == "unspec":  # 'Label: 260 len 4': the number is printed
             data = hexdump_under(sub, level)
-            if len(data) == int(field.groups[1]):
+            if not 0 <= int(field.groups[0]) <= NLA_TYPE_MAX:  # a number no attribute header can hold
+                losses.lose("attribute number out of range", field.label)
+            elif len(data) == int(field.groups[1]):
                 out += encode.nlattr(int(field.groups[0]), data)
             else:
                 losses.lose("hexdump shorter than its length", field.label)
