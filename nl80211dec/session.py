@@ -26,15 +26,17 @@ Item = Message | Attempt
 class Session:
     """Feed records (:meth:`feed`), then :meth:`finish`; each returns the messages and attempts ready.
 
-    ``air`` is an :class:`~nl80211dec.air.join.AirJoin` built beforehand (it
-    annotates frames and gives the verdicts air evidence); ``attempts=False``
+    ``air`` is an :class:`~nl80211dec.air.join.AirJoin` built beforehand (the
+    802.11 layer annotates frames from it as it decodes them; the verdicts get
+    its air evidence); ``attempts=False``
     skips the sequencer.
     """
 
     def __init__(self, *, families: dict[str, int] | None = None, assume: bool = True, memo: bool = True,
                  air: Any = None, attempts: bool = True, log_events: Iterable[Event] = (),
                  logs_drive: bool = False) -> None:
-        self.decoder = Decoder(families, assume, post=Dot11Layer().process, memo=MEMO_ENTRIES if memo else 0)
+        dot11 = Dot11Layer(annotate=air.annotate if air is not None else None)
+        self.decoder = Decoder(families, assume, post=dot11.process, memo=MEMO_ENTRIES if memo else 0)
         self.summary: Summary = self.decoder.summary
         self.air = air
         self.sequencer = Sequencer(air=air, logs_drive=logs_drive) if attempts else None
@@ -67,8 +69,6 @@ class Session:
     def _items(self, messages: list[Message]) -> list[Item]:
         out: list[Item] = []
         for msg in messages:
-            if self.air is not None:
-                self.air.annotate(msg)
             out.extend(self._logs_until(msg.timestamp))
             out.append(msg)
             self._last_index = msg.index

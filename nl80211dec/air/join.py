@@ -13,25 +13,27 @@ from __future__ import annotations
 
 import bisect
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..netlink.message import Message
+from ..netlink.message import Attr, Message
 from .frames import AirCapture, AirFrame
 
 SLACK = 0.05  # seconds of clock-offset error tolerated when ordering netlink and air events
 HORIZON = 30.0  # a transmission more than this after its request is not that request's
 
+Key = tuple[Any, ...]  # a frame's content, as frame_key gives it
+
 TX_COMMANDS = {("FRAME", "request"), ("FRAME_TX_STATUS", "event"), ("AUTHENTICATE", "request")}
 
 
-def _sae_key(sae: Any) -> tuple:
+def _sae_key(sae: Any) -> Key:
     return ("sae", sae.seq, sae.status, sae.group if sae.message != "confirm" else None, sae.token, sae.scalar,
             sae.element, sae.send_confirm, sae.confirm)
 
 
-def frame_key(frame: Any) -> tuple | None:
+def frame_key(frame: Any) -> Key | None:
     """What identifies a frame's content, independent of sequence numbers and retries."""
     if frame is None or frame.ftype != 0 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
         return None
@@ -42,36 +44,46 @@ def frame_key(frame: Any) -> tuple | None:
 
 @dataclass
 class Item:
-    """A frame as netlink saw it."""
+    """A frame as netlink saw it: where it is (message, slot) and what it says (key); no decoded object."""
 
     index: int
+    slot: int  # which of the message's frames, in payload order (what :func:`frames_of` yields)
     time: float
     direction: str  # "tx" (sent by this host) or "rx" (handed up by the driver)
     before_air: bool  # a request (precedes its transmissions) or a report (follows one)
-    key: tuple
+    key: Key
     sae: bool
-    target: Any  # the decoded Frame or SaeBody that gets the on_air annotation
     matches: list[AirFrame] = field(default_factory=list)
 
 
 @dataclass
 class AirJoin:
+    """What the join found, held as plain annotations keyed by (message index, frame slot).
+
+    Nothing here points into a decoded message: the second decoding pass's
+    802.11 layer asks :meth:`annotate` for each message as it decodes it, so
+    its frames are complete (``on_air`` included) before anything else sees
+    them, and no consumer writes into them afterwards.
+    """
+
     offset: float | None  # air clock minus netlink clock, seconds
     offset_pairs: int
-    items: list[Item]
     air: AirCapture
+    on_air: dict[tuple[int, int], list[dict[str, Any]]]  # a netlink frame's transmissions, as rendered
+    delivered: set[int]  # ids of air frames some netlink RX event reported
+    tx_index: dict[int, list[AirFrame]]  # a TX request's message index -> its transmissions
+    matched: set[int]  # ids of air frames matched to any netlink frame
+    sae_not_on_air: int  # netlink SAE requests no transmission was found for
 
     def summary(self) -> dict[str, Any]:
         sae_air = self.air.sae_frames
-        matched = {id(a) for it in self.items for a in it.matches}
         return {
             "frames": sum(self.air.counts.values()),
             "frames_not_kept": self.air.dropped,
             "sae_frames": len(sae_air),
-            "matched_sae": sum(1 for a in sae_air if id(a) in matched),
-            "netlink_sae_not_on_air": sum(1 for it in self.items if it.sae and it.before_air
-                                          and not it.matches),
-            "air_sae_not_in_netlink": sum(1 for a in sae_air if id(a) not in matched),
+            "matched_sae": sum(1 for a in sae_air if id(a) in self.matched),
+            "netlink_sae_not_on_air": self.sae_not_on_air,
+            "air_sae_not_in_netlink": sum(1 for a in sae_air if id(a) not in self.matched),
             "clock_offset_s": None if self.offset is None else round(self.offset, 6),
             "clock_offset_from": self.offset_pairs,
         }
@@ -79,28 +91,12 @@ class AirJoin:
     def to_netlink_time(self, air_time: float) -> float:
         return air_time - (self.offset or 0.0)
 
-    def __post_init__(self) -> None:
-        # what the second (rendering) pass needs, without holding the first pass's objects
-        self.on_air: dict[tuple[int, int], list[dict[str, Any]]] = {}
-        self.delivered: set[int] = set()  # ids of air frames some netlink RX event reported
-        self.tx_index: dict[int, list[AirFrame]] = {}
-        position: dict[int, int] = {}
-        for it in self.items:
-            k = position.get(it.index, 0)
-            position[it.index] = k + 1
-            self.on_air[(it.index, k)] = it.target.on_air or []
-            if it.direction == "rx":
-                self.delivered.update(id(af) for af in it.matches)
-            if it.before_air:
-                self.tx_index.setdefault(it.index, []).extend(it.matches)
-            it.target = None
-
     def annotate(self, msg: Message) -> None:
-        """Give the frames of a freshly decoded message the on_air lists the join found."""
-        for k, it in enumerate(items_of([msg])):
-            found = self.on_air.get((msg.index, k))
+        """Called by the 802.11 layer as it decodes ``msg``: its frames get the transmissions found."""
+        for slot, (_attr, decoded) in enumerate(frames_of(msg)):
+            found = self.on_air.get((msg.index, slot))
             if found is not None:
-                it.target.on_air = found
+                decoded.on_air = found
 
     def facts(self, index_tx: list[int], ap: str | None, station: str | None, start: float,
               end: float) -> dict[str, Any]:
@@ -123,36 +119,44 @@ class AirJoin:
         }
 
 
+def frames_of(msg: Message) -> Iterator[tuple[Attr, Any]]:
+    """The message's frames the join can match, in payload order: (attribute, its Frame or SaeBody)."""
+    if msg.family != "nl80211" or msg.duplicate_of is not None:
+        return
+    for attr in msg.payloads or ():
+        d = attr.decoded
+        if d is None:
+            continue
+        if attr.kind == "sae" or (attr.kind == "frame" and hasattr(d, "subtype_name") and frame_key(d) is not None):
+            yield attr, d
+
+
 def items_of(messages: Iterable[Message]) -> list[Item]:
+    """The first pass: what each netlink frame says and where it is, keeping no decoded object."""
     out = []
     for msg in messages:
-        if msg.family != "nl80211" or msg.duplicate_of is not None:
-            continue
         direction = "tx" if (msg.cmd_name, msg.role) in TX_COMMANDS else "rx"
-        for attr in msg.payloads or ():
-            d = attr.decoded
-            if d is None:
-                continue
-            before = msg.role == "request"
+        before = msg.role == "request"
+        for slot, (attr, d) in enumerate(frames_of(msg)):
             if attr.kind == "sae":
-                out.append(Item(msg.index, msg.timestamp, "tx", before, _sae_key(d), True, d))
-            elif attr.kind == "frame" and hasattr(d, "subtype_name"):
+                out.append(Item(msg.index, slot, msg.timestamp, "tx", before, _sae_key(d), True))
+            else:
                 key = frame_key(d)
-                if key is not None:
-                    out.append(Item(msg.index, msg.timestamp, direction, before, key, d.sae is not None, d))
+                assert key is not None  # frames_of yields matchable frames only
+                out.append(Item(msg.index, slot, msg.timestamp, direction, before, key, d.sae is not None))
     return out
 
 
 def join(items: list[Item], air: AirCapture) -> AirJoin:
-    by_key: dict[tuple, list[AirFrame]] = {}
+    by_key: dict[Key, list[AirFrame]] = {}
     for af in air:
         key = frame_key(af.frame)
         if key is not None:
             by_key.setdefault(key, []).append(af)
     # The clock offset, from content that happened once: one request (or, for a
     # frame from the peer, one RX event) and one burst of transmissions.
-    requests_by_key: dict[tuple, list[Item]] = {}
-    events_by_key: dict[tuple, list[Item]] = {}
+    requests_by_key: dict[Key, list[Item]] = {}
+    events_by_key: dict[Key, list[Item]] = {}
     for it in items:
         if it.before_air:
             requests_by_key.setdefault(it.key, []).append(it)
@@ -169,7 +173,7 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             diffs.append(frames[-1].time - evs[0].time)
     offset = statistics.median(diffs) if diffs else None
     shift = offset or 0.0
-    by_item_key: dict[tuple, list[Item]] = {}
+    by_item_key: dict[Key, list[Item]] = {}
     for it in items:
         by_item_key.setdefault(it.key, []).append(it)
     for content, its in by_item_key.items():
@@ -196,7 +200,16 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             else:
                 # ... and an RX event hands up the latest transmission before it
                 it.matches.append(frames[n - 1])
+    on_air: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    delivered: set[int] = set()
+    tx_index: dict[int, list[AirFrame]] = {}
     for it in items:
-        it.target.on_air = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
-                            for af in it.matches]
-    return AirJoin(offset, len(diffs), items, air)
+        on_air[(it.index, it.slot)] = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
+                                       for af in it.matches]
+        if it.direction == "rx":
+            delivered.update(id(af) for af in it.matches)
+        if it.before_air:
+            tx_index.setdefault(it.index, []).extend(it.matches)
+    return AirJoin(offset, len(diffs), air, on_air, delivered, tx_index,
+                   matched={id(af) for it in items for af in it.matches},
+                   sae_not_on_air=sum(1 for it in items if it.sae and it.before_air and not it.matches))

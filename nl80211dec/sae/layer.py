@@ -10,6 +10,7 @@ are written next to it.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from ..dot11.eapol import decode_eapol
 from ..dot11.elements import ElementList
@@ -23,9 +24,15 @@ RXMGMT_FLAG_EXTERNAL_AUTH = 2
 
 
 class Dot11Layer:
-    """Fills ``attr.decoded`` with Frame / ElementList / SaeBody / Eapol objects."""
+    """Fills ``attr.decoded`` with Frame / ElementList / SaeBody / Eapol objects.
 
-    def __init__(self) -> None:
+    ``annotate`` (an over-the-air join's) is called on each message once its
+    frames are decoded, so they leave this layer complete: nothing after the
+    decoder writes into them.
+    """
+
+    def __init__(self, annotate: Callable[[Message], None] | None = None) -> None:
+        self._annotate = annotate
         self.sae = SaeTracker()
         self._auth_body = SaeAuthDecoder(self.sae)
         self._if_mac: dict[int, str] = {}
@@ -50,6 +57,8 @@ class Dot11Layer:
                 self._frame(msg, attr)
             elif attr.kind == "sae":
                 self._auth_data(msg, attr, msg.value("IFINDEX"))
+        if self._annotate is not None:
+            self._annotate(msg)
 
     def _frame(self, msg: Message, attr: Attr) -> None:
         if msg.cmd_name in EAPOL_COMMANDS:
