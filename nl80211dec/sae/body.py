@@ -18,11 +18,12 @@ from ..wire.text import escape_str, text_of
 from .context import SaeContext, SaeTracker
 from .groups import GROUPS, Group, on_curve
 
-STATUS_SUCCESS = 0
-STATUS_ANTI_CLOGGING = 76
-STATUS_UNSUPPORTED_GROUP = 77
-STATUS_H2E = 126
-STATUS_SAE_PK = 127
+_CODE = {name: code for code, name in dot11_enums.STATUS_CODES.items()}  # the generated table, by name
+STATUS_SUCCESS = _CODE["SUCCESS"]
+STATUS_ANTI_CLOGGING = _CODE["ANTI_CLOG_REQUIRED"]  # 76: send the commit again with this token
+STATUS_UNSUPPORTED_GROUP = _CODE["UNSUPPORTED_FINITE_CYCLIC_GROUP"]  # 77: try another group
+STATUS_H2E = _CODE["SAE_HASH_TO_ELEMENT"]  # 126: a commit whose PWE was derived by hash-to-element
+STATUS_SAE_PK = _CODE["SAE_PK"]  # 127
 COMMIT_STATUSES = (STATUS_SUCCESS, STATUS_H2E, STATUS_SAE_PK)
 
 EXT_PASSWORD_ID = 33

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..netlink.message import Message
-from ..sae.body import COMMIT_STATUSES, sae_in
+from ..sae.body import COMMIT_STATUSES, STATUS_SUCCESS, sae_in
 
 ZERO = "00:00:00:00:00:00"
 IFTYPE_AP = 3
@@ -80,7 +80,7 @@ def _text(msg: Message, name: str) -> str | None:
 def _sae_word(sender: str, sae: Any) -> str:
     if sae.seq == 1 and sae.status in COMMIT_STATUSES:
         return f"{sender}_COMMIT"
-    if sae.seq == 2 and sae.status == 0:
+    if sae.seq == 2 and sae.status == STATUS_SUCCESS:
         return f"{sender}_CONFIRM"
     return f"{sender}_REJECT"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .attempt import Attempt, Finding
-from .state import CONNECTED, SILENCE_S
+from .state import AUTH_TIMEOUT, CONNECTED, SILENCE_S
 
 Test = Callable[[Attempt], "tuple[str, tuple[int, ...]] | None"]
 
@@ -49,7 +49,7 @@ def _not_acked(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
 
 
 def _status_16(a: Attempt) -> tuple[str, tuple[int, ...]] | None:
-    if a.mode == "external-auth" and a.connect_status == 16 and a.connect_index is not None:
+    if a.mode == "external-auth" and a.connect_status == AUTH_TIMEOUT and a.connect_index is not None:
         return ("the CONNECT event says 16 (AUTH_TIMEOUT), which brcmfmac reports for every failed join: the "
                 "steps before it tell what went wrong", (a.connect_index,))
     return None

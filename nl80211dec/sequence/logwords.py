@@ -16,6 +16,7 @@ from typing import Any
 from ..sae.body import SaeBody
 from ..textlog.log_event import LogEvent
 from .events import Event
+from .state import AUTH_TIMEOUT, COMMIT_OK, SUCCESS
 
 # Kinds that are facts for the explanation rather than steps (see verdicts: they settle candidates).
 FACT_KINDS = frozenset({
@@ -44,7 +45,7 @@ def _sae(seq: int, status: int | None, fields: dict[str, Any]) -> SaeBody:
 def _commit(sender: str) -> Callable[[LogEvent, Event], None]:
     def fill(le: LogEvent, ev: Event) -> None:
         status = le.fields.get("status")
-        ok = status in (None, 0, 126, 127)
+        ok = status is None or status in COMMIT_OK
         ev.word = f"{sender}_COMMIT" if ok else f"{sender}_REJECT"
         ev.sae, ev.status = _sae(1, status, le.fields), status
     return fill
@@ -53,7 +54,7 @@ def _commit(sender: str) -> Callable[[LogEvent, Event], None]:
 def _confirm(sender: str) -> Callable[[LogEvent, Event], None]:
     def fill(le: LogEvent, ev: Event) -> None:
         status = le.fields.get("status")
-        ev.word = f"{sender}_CONFIRM" if status in (None, 0) else f"{sender}_REJECT"
+        ev.word = f"{sender}_CONFIRM" if status in (None, SUCCESS) else f"{sender}_REJECT"
         ev.sae, ev.status = _sae(2, status, le.fields), status
     return fill
 
@@ -139,10 +140,10 @@ LOG_WORDS: dict[tuple[str, str], Callable[[LogEvent, Event], None]] = {
     ("station", "external_auth_frame_tx"): _word("STA_FRAME"),
     ("station", "auth_timeout"): _word("AUTH_TIMEOUT"),
     ("station", "assoc_timeout"): _word("ASSOC_TIMEOUT"),
-    ("station", "join_timeout"): _word("CONNECT_RESULT", status=16, timed_out=True),
+    ("station", "join_timeout"): _word("CONNECT_RESULT", status=AUTH_TIMEOUT, timed_out=True),
     ("station", "assoc_reject"): _assoc_reject,
     ("station", "assoc_response"): _word("ASSOC_RESP"),
-    ("station", "associated"): _word("ASSOC_RESP", status=0),
+    ("station", "associated"): _word("ASSOC_RESP", status=SUCCESS),
     ("station", "connect_result"): _connect_result,
     ("station", "connect_event"): _word("CONNECT_SEEN"),  # iwd: "the kernel's CONNECT event", no status
     ("station", "connect_failed"): _word("GAVE_UP"),

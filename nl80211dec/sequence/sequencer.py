@@ -31,8 +31,10 @@ from .state import (
     OPENERS,
     RANK,
     RESYNC,
+    SAE_H2E,
     SILENCE_S,
     STARTS,
+    SUCCESS,
     TOKEN_REQUIRED,
     ending_of,
     stage_of,
@@ -404,7 +406,7 @@ class Sequencer:
         for word, message, stage in (("STA_COMMIT", "commit", "commit"), ("STA_CONFIRM", "confirm", "confirm")):
             if a.saw(word) or not ap_view.saw(word):
                 continue
-            received = [f for f in ap_view.sae if f.direction == "rx" and f.message == message and f.status == 0]
+            received = [f for f in ap_view.sae if f.direction == "rx" and f.message == message and f.status == SUCCESS]
             for f in received:
                 a.add_sae(SaeFrame("tx", message, f.status, f.group, f.index, f.time,
                                    scalar=f.scalar, send_confirm=f.send_confirm, token=f.token), "STA")
@@ -523,7 +525,7 @@ def _lanes(a: Attempt, ev: Event) -> tuple[str, str]:
 def _sae_text(sae: Any) -> str:
     if sae.message == "commit":
         return "SAE commit" + (f" group {sae.group}" if sae.group is not None else "") + \
-            (" (H2E)" if sae.status == 126 else "") + \
+            (" (H2E)" if sae.status == SAE_H2E else "") + \
             (" + token" if sae.token else "")
     if sae.message == "confirm":
         return "SAE confirm" + (f" #{sae.send_confirm}" if sae.send_confirm is not None else "")
@@ -603,11 +605,11 @@ def _record(a: Attempt, ev: Event, ifmac: dict[int, str]) -> None:
         text = "Association request" + (" with PMKID" if ev.pmkids else "")
     elif w == "ASSOC_RESP":
         a.assoc_status, a.assoc_index = ev.status, ev.index
-        text, mark = f"Association response status {ev.status}", "" if ev.status == 0 else "!"
+        text, mark = f"Association response status {ev.status}", "" if ev.status == SUCCESS else "!"
     elif w == "CONNECT_RESULT":
         a.connect_status, a.connect_index = ev.status, ev.index
         text = f"CONNECT event status {ev.status}" + (" (timed out)" if ev.timed_out else "")
-        mark = "" if ev.status == 0 else "!"
+        mark = "" if ev.status == SUCCESS else "!"
         if ev.pmkids and not a.pmkids:
             a.pmkids = list(ev.pmkids)
     elif w in ("AUTH_TIMEOUT", "ASSOC_TIMEOUT"):

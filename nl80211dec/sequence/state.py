@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..sae.body import COMMIT_STATUSES, STATUS_ANTI_CLOGGING, STATUS_H2E, STATUS_SUCCESS, STATUS_UNSUPPORTED_GROUP
+from ..wire.ieee80211 import STATUS_CODES
 from .events import Event
 
 if TYPE_CHECKING:
@@ -38,14 +40,17 @@ STAGES = ("none", "scan", "connect", "commit", "commit-exchanged", "confirm", "c
 RANK = {s: i for i, s in enumerate(STAGES)}
 CONNECTED = RANK["4way-4"]  # message 4 exists only if message 3 verified: the keys match
 
-# SAE status codes that carry a commit (not a rejection): success, hash-to-element, SAE-PK.
-COMMIT_OK = (0, 126, 127)
-TOKEN_REQUIRED = 76  # anti-clogging token requested: the exchange goes on
-GROUP_REFUSED = 77  # finite cyclic group not supported: the station may try another
+# IEEE 802.11 status codes, by their names in the generated table (SAE's from sae/body.py).
+SUCCESS = STATUS_SUCCESS
+AUTH_TIMEOUT = next(c for c, n in STATUS_CODES.items() if n == "AUTH_TIMEOUT")  # brcmfmac's CONNECT status
+TOKEN_REQUIRED = STATUS_ANTI_CLOGGING  # anti-clogging token requested: the exchange goes on
+GROUP_REFUSED = STATUS_UNSUPPORTED_GROUP  # finite cyclic group not supported: the station may try another
+SAE_H2E = STATUS_H2E
+COMMIT_OK = COMMIT_STATUSES  # SAE statuses that carry a commit (not a rejection): success, H2E, SAE-PK
 
 
 def _assoc(ev: Event) -> str | None:
-    return "associated" if ev.status == 0 else None
+    return "associated" if ev.status == SUCCESS else None
 
 
 def _eapol(ev: Event) -> str | None:
@@ -58,7 +63,7 @@ STAGE_OF: dict[str, Callable[[Event], str | None] | str] = {
     "CONNECT_REQ": "connect",
     "EXT_AUTH_START": "connect",
     # the supplicant reports success only after the AP's confirm verified: it proves both confirms
-    "EXT_AUTH_REPORT": lambda ev: "confirmed" if ev.status == 0 else None,
+    "EXT_AUTH_REPORT": lambda ev: "confirmed" if ev.status == SUCCESS else None,
     "STA_COMMIT": "commit",
     "AP_COMMIT": "commit-exchanged",
     "STA_CONFIRM": "confirm",
@@ -66,7 +71,7 @@ STAGE_OF: dict[str, Callable[[Event], str | None] | str] = {
     "AP_REJECT": lambda ev: "confirm" if getattr(ev.sae, "seq", 1) == 2 else "commit",  # it answers our frame
     "STA_OPEN_AUTH": "connect",
     "TRY_START": "connect",  # a log's "trying to authenticate/connect"
-    "AP_OPEN_AUTH": lambda ev: "confirmed" if ev.status == 0 else None,  # Open System + cached PMKSA
+    "AP_OPEN_AUTH": lambda ev: "confirmed" if ev.status == SUCCESS else None,  # Open System + cached PMKSA
     "ASSOC_REQ": "confirmed",  # a station asks to associate only once authenticated
     "ASSOC_RESP": _assoc,
     "CONNECT_RESULT": _assoc,

@@ -21,7 +21,7 @@ from . import claims as C
 from .attempt import Attempt, Candidate, Claim, Step
 from .findings import find
 from .logwords import WPAIE_WITH_PMKID
-from .state import CONNECTED, GROUP_REFUSED, RANK, TOKEN_REQUIRED
+from .state import AUTH_TIMEOUT, COMMIT_OK, CONNECTED, GROUP_REFUSED, RANK, SAE_H2E, SUCCESS, TOKEN_REQUIRED
 
 PASSWORD_ID_UNKNOWN = 123
 AKM_SAE_HOST_ORDER = bytes.fromhex("08ac0f00")  # WLAN_AKM_SUITE_SAE as nl80211's u32 in host (little-endian) order
@@ -142,16 +142,16 @@ def _password_id(a: Attempt) -> int | None:
 def _pwe_evidence(a: Attempt) -> tuple[str, str] | None:
     """Why the password element methods differ, when the capture shows it: (property, sentence)."""
     for s in a.logs:
-        if (s.facts or {}).get("kind") == "sae_unexpected_status" and (s.facts or {}).get("status") == 0:
+        if (s.facts or {}).get("kind") == "sae_unexpected_status" and (s.facts or {}).get("status") == SUCCESS:
             return ("log", f"The AP's log says it refused the station's hunting-and-pecking commit (status 0) "
                            f"because it requires hash-to-element ({s.source} line {s.line}).")
     bss = (a.scan or {}).get("sae_bss") or {}
-    ours = {f.status for f in a.sae_where(_ours(a), "commit") if f.status in (0, 126)}
-    theirs = {f.status for f in a.sae_where(_theirs(a), "commit") if f.status in (0, 126)}
-    if bss.get("h2e_only") and 0 in ours and 126 not in ours:
+    ours = {f.status for f in a.sae_where(_ours(a), "commit") if f.status in (SUCCESS, SAE_H2E)}
+    theirs = {f.status for f in a.sae_where(_theirs(a), "commit") if f.status in (SUCCESS, SAE_H2E)}
+    if bss.get("h2e_only") and SUCCESS in ours and SAE_H2E not in ours:
         return ("h2e_only", "The AP accepts only hash-to-element (the H2E-only membership selector in its rates) "
                             "and the station's commits used hunting-and-pecking (status 0).")
-    if bss and not bss.get("h2e") and ours == {126}:
+    if bss and not bss.get("h2e") and ours == {SAE_H2E}:
         return ("h2e", "The AP does not offer hash-to-element (no H2E bit in its RSNXE) and the station's commits "
                        "used it (status 126).")
     if ours and theirs and ours.isdisjoint(theirs):
@@ -173,7 +173,7 @@ def _commit_rejected(a: Attempt) -> int | None:
 
 
 def _no_peer_commit(a: Attempt) -> int | None:
-    commits = a.sae_where(_ours(a), "commit", (0, 126, 127))
+    commits = a.sae_where(_ours(a), "commit", COMMIT_OK)
     if not commits or a.saw("AP_COMMIT") or a.saw("AP_REJECT") or a.rank >= RANK["commit-exchanged"]:
         return None  # (a later stage proves the AP's commit came, even when the capture lost it)
     if _ended(a, "capture-end") and a.air is None:
@@ -189,7 +189,7 @@ def _no_peer_confirm(a: Attempt) -> int | None:
     if _ended(a, "capture-end", "peer-rejected"):
         return None
     if a.mode == "ap":
-        sent = _sae_indexes(a, "tx", "commit", (0, 126, 127))
+        sent = _sae_indexes(a, "tx", "commit", COMMIT_OK)
         answered = bool(a.sae_where("tx", "confirm"))  # the AP's confirm, or its rejection of the station's
         return sent[-1] if sent and not answered and a.rank < RANK["confirmed"] else None
     confirms = _sae_indexes(a, "tx", "confirm")
@@ -240,7 +240,7 @@ def _undecided(a: Attempt) -> int | None:
 
 def _sent(a: Attempt, word: str, message: str, what: str) -> Claim | None:
     side = _ours(a) if word.startswith("STA") else _theirs(a)
-    indexes = _sae_indexes(a, side, message, (0, 126, 127) if message == "commit" else None)
+    indexes = _sae_indexes(a, side, message, COMMIT_OK if message == "commit" else None)
     return C.count(a, word, indexes, what) if indexes else None
 
 
@@ -531,7 +531,7 @@ def _e_assoc(a: Attempt, i: int) -> list[Claim | None]:
         out.append(C.meaning("Status 53 means the AP no longer knows the PMKID the station offered (a stale PMKSA "
                              "cache entry, e.g. after the AP restarted); the station should drop it and run SAE "
                              "again.", (i,)))
-    elif code == 16 and a.mode == "external-auth":
+    elif code == AUTH_TIMEOUT and a.mode == "external-auth":
         out.append(C.meaning("brcmfmac reports status 16 for every failed connection, so this code says little.",
                              (i,), "likely"))
     if a.mode == "external-auth" and a.connect_index is None:
@@ -733,7 +733,7 @@ VERDICT_IDS = [v.id for v in VERDICTS]
 
 def pmkid_check(a: Attempt) -> dict[str, object] | None:
     """PMKID = L((own scalar + peer scalar) mod r, 0, 128), compared with what association/EAPoL carry."""
-    commits = [f for f in a.sae if f.message == "commit" and f.status in (0, 126, 127) and f.scalar]
+    commits = [f for f in a.sae if f.message == "commit" and f.status in COMMIT_OK and f.scalar]
     tx = [f for f in commits if f.direction == "tx"]
     rx = [f for f in commits if f.direction == "rx"]
     if not tx or not rx or tx[-1].group != rx[-1].group:
