@@ -2,7 +2,7 @@
 
 Why by name: numbers come from the generated :mod:`enums`; this file only says
 what the kernel's nla_policy says about a payload (u32, flag, nested, ...), and
-which value enum names its numbers.  ``tests/test_policy.py`` checks that every
+which value enum names its numbers.  ``tests/test_tables.py`` checks that every
 name here exists in the generated tables, so a typo fails the build.
 
 Kinds: u8 u16 u32 u64 s8 s16 s32 s64 flag string ssid mac binary suite suites

@@ -5,7 +5,7 @@ table drives both decoding (scalar and element sizes) and the checks (scalar
 range, point on curve, FFC element range): no per-group code.
 
 Curve constants: NIST P-curves from SEC 2 / FIPS 186-4, Brainpool curves from
-RFC 5639; the MODP prime of group 14 from RFC 3526.  ``tests/test_sae.py``
+RFC 5639; the MODP prime of group 14 from RFC 3526.  ``tests/test_dot11_sae.py``
 verifies each curve (generator on the curve, order times generator is the
 point at infinity) so a mistyped digit cannot pass.
 """
