@@ -251,22 +251,7 @@ class Capture:
         self.summary = session.summary
         self.summary.input = self.input
         yield from session.run(reader)
-        for reason, n in reader.skipped.items():
-            self.summary.skipped[reason] += n
-        for reason, n in getattr(reader, "unreadable", {}).items():  # packets the file holds and nobody can read
-            self.summary.records += n
-            self.summary.malformed_records += n
-            self.summary.notes.append(f"{n} packet block(s) could not be read: {reason}")
-        if reader.damage is not None:
-            self.summary.damage = str(reader.damage)
-            self.summary.damage_offset = reader.damage.offset
-        if self.input == "iwmon-text":
-            self.summary.fidelity = list(reader.fidelity)
-            self.summary.unplaced = reader.unplaced_count
-            self.summary.unplaced_lines = list(reader.unplaced[:UNPLACED_SHOWN])
-            version = f" (iwmon {reader.version})" if reader.version else ""
-            self.summary.notes.append(f"input is iwmon text{version}: messages were rebuilt from what iwmon "
-                                      "printed; " + "; ".join(reader.fidelity))
+        session.account_reader(reader, UNPLACED_SHOWN)
         if self.logs is not None and with_logs and attempts:
             self.summary.logs = list(self.logs)
             for r in self.logs:

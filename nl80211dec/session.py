@@ -57,6 +57,30 @@ class Session:
             self.summary.air = self.air.summary()
         return out
 
+    def account_reader(self, reader: Any, unplaced_shown: int) -> None:
+        """What the reader skipped, could not read or rebuilt from text, into the summary (after :meth:`finish`).
+
+        The one place a reader's accounting joins the decoder's, so the summary
+        counts every record whoever read it.
+        """
+        summary = self.summary
+        for reason, n in reader.skipped.items():
+            summary.skipped[reason] += n
+        for reason, n in getattr(reader, "unreadable", {}).items():  # packets the file holds and nobody can read
+            summary.records += n
+            summary.malformed_records += n
+            summary.notes.append(f"{n} packet block(s) could not be read: {reason}")
+        if reader.damage is not None:
+            summary.damage = str(reader.damage)
+            summary.damage_offset = reader.damage.offset
+        if summary.input == "iwmon-text":
+            summary.fidelity = list(reader.fidelity)
+            summary.unplaced = reader.unplaced_count
+            summary.unplaced_lines = list(reader.unplaced[:unplaced_shown])
+            version = f" (iwmon {reader.version})" if reader.version else ""
+            summary.notes.append(f"input is iwmon text{version}: messages were rebuilt from what iwmon "
+                                 "printed; " + "; ".join(reader.fidelity))
+
     def tick(self, now: float) -> list[Attempt]:
         """Time passed without a record: the attempts silent for too long, closed and counted."""
         return [] if self.sequencer is None else self._counted(self.sequencer.tick(now))
