@@ -28,7 +28,6 @@ from .errors import Unavailable, pyroute2_missing, unavailable
 from .nlmon import Monitor
 from .packet import Packet, netlink_record, seconds
 from .ring import MB, Ring
-from .silence import tick
 from .source import PacketSocket, Source
 from .stop import Stop, held, on_signals
 from .writer import PcapngWriter
@@ -234,7 +233,7 @@ class Live:
                 self._stop.set("end of the source")
                 break
             if quiet:  # nothing waiting: the clock, not a backlog, says how long attempts have been silent
-                yield from self._ended(tick(session, self._now(source)[1] - TICK_S))
+                yield from self._ended(session.tick(self._now(source)[1] - TICK_S))
             self._drops(source)
             if deadline is not None and time.monotonic() >= deadline:
                 self._stop.set("duration")
