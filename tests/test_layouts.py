@@ -62,6 +62,7 @@ from nl80211dec.link.schemas import CookedHeader, CookedHeaderV2
 from nl80211dec.netlink.core import NLA_HEADERS, NLMSG_HEADERS, iter_attrs, split_messages
 from nl80211dec.netlink.schemas import GenlMsgHdr, NlAttrHdr, NlMsgErr, NlMsgHdr
 from nl80211dec.pipeline import Decoder
+from nl80211dec.sae.schemas import SaeAuthData
 from nl80211dec.wire import ieee80211 as enums
 from nl80211dec.wire.layout import Layout, LayoutError, fixed_layout
 from nl80211dec.wire.suites import suite_text
@@ -217,7 +218,7 @@ DERIVED = {  # what the fast paths derive, in the byte orders they use
     **{f"{name}{o}": (getattr(CS, name), o) for name in ("PcapngBlock", "PcapngSHBBody", "PcapngIDBBody",
                                                           "PcapngEPBBody", "PcapngOPBBody", "PcapngSPBBody",
                                                           "PcapngOption") for o in "<>"},
-    "radiotap-header": (RadiotapHeader, None),
+    "radiotap-header": (RadiotapHeader, None), "sae-auth-data": (SaeAuthData, None),
 }
 
 

@@ -9,18 +9,21 @@ are written next to it.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 
 from ..dot11.eapol import decode_eapol
 from ..dot11.elements import ElementList
 from ..dot11.frames import ZERO_MAC, decode_frame
 from ..netlink.message import Attr, Message
+from ..wire.layout import fixed_layout
 from .body import SaeAuthDecoder, decode_sae
 from .context import SaeTracker
+from .schemas import SaeAuthData
 
 EAPOL_COMMANDS = {"CONTROL_PORT_FRAME", "CONTROL_PORT_FRAME_TX_STATUS"}
 RXMGMT_FLAG_EXTERNAL_AUTH = 2
+_AUTH_DATA = fixed_layout(SaeAuthData)  # transaction, status; the body follows
+_AUTH_DATA_HEAD = _AUTH_DATA.unpacks_as("transaction", "status")
 
 
 class Dot11Layer:
@@ -74,10 +77,10 @@ class Dot11Layer:
             frame.findings.append("BSSID (A3) is zero: brcmfmac builds external-auth RX frames this way")
 
     def _auth_data(self, msg: Message, attr: Attr, ifindex: object) -> None:
-        if msg.value("AUTH_TYPE") != 4 or len(attr.raw) < 4:
+        if msg.value("AUTH_TYPE") != 4 or len(attr.raw) < _AUTH_DATA.size:
             return  # FILS and others use AUTH_DATA differently; keep the bytes
-        seq, status = struct.unpack_from("<HH", attr.raw)
+        seq, status = _AUTH_DATA_HEAD.unpack_from(attr.raw)
         local = self._if_mac.get(ifindex) if isinstance(ifindex, int) else None
         peer = msg.value("MAC") or "?"
         ctx = self.sae.get(local or f"ifindex {ifindex}", peer)
-        attr.decoded = decode_sae(seq, status, attr.raw[4:], ctx)
+        attr.decoded = decode_sae(seq, status, attr.raw[_AUTH_DATA.size:], ctx)

@@ -35,4 +35,6 @@ def commit(group: int, token_len: int = 0) -> Struct:
 SaeConfirm = Struct("send_confirm" / Int16ul, "confirm" / GreedyBytes)
 SaeAntiCloggingRequest = Struct("group" / Int16ul, "token" / GreedyBytes)
 SaeUnsupportedGroup = Struct("group" / Int16ul)
-SaeAuthHeader = Struct("algorithm" / Const(3, Int16ul), "transaction" / Int16ul, "status" / Int16ul)
+# NL80211_ATTR_AUTH_DATA (SAE in CMD_AUTHENTICATE / CMD_ASSOCIATE): the Authentication frame body after its
+# algorithm field - transaction sequence, status, then the commit/confirm/rejection body.
+SaeAuthData = Struct("transaction" / Int16ul, "status" / Int16ul, "body" / GreedyBytes)
