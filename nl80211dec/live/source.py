@@ -26,7 +26,6 @@ PACKET_RX_RING = 5
 PACKET_STATISTICS = 6
 PACKET_VERSION = 10
 ETH_P_ALL = 0x0003
-SOCKET_BUFFER = 1 << 20  # only for what arrives before the ring is set up
 
 
 class Source(Protocol):

@@ -16,7 +16,6 @@ from .state import COMMIT_OK, GROUP_REFUSED, RANK, STAGES, TOKEN_REQUIRED
 
 MAX_STEPS = 400  # ladder steps kept per attempt
 MAX_SAE = 64  # SAE frames kept per attempt (retransmission storms are counted, not kept)
-CERTAINTIES = ("certain", "likely", "possible")
 
 
 @dataclass(slots=True)

@@ -76,10 +76,6 @@ def refs_text(indexes: list[int], limit: int = 6, lines: bool = False) -> str:
     return shown + (f" and {len(indexes) - limit} more" if len(indexes) > limit else "")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 # -- builders ------------------------------------------------------------------------
 
 def stage(a: Attempt) -> Claim:

@@ -38,15 +38,6 @@ class Verdict:
 
 # -- what the rows ask -------------------------------------------------------------
 
-def _peer(a: Attempt) -> str:
-    """The word prefix of the attempt's peer: the AP for a station, the station for the AP."""
-    return "STA" if a.mode == "ap" else "AP"
-
-
-def _own(a: Attempt) -> str:
-    return "AP" if a.mode == "ap" else "STA"
-
-
 def _ended(a: Attempt, *kinds: str) -> bool:
     return a.ending is not None and a.ending.kind in kinds
 

@@ -20,7 +20,6 @@ from .iwmon_lines import hex_bytes
 
 UNSIGNED = {1: Int8ul, 2: Int16ul, 4: Int32ul, 8: Int64ul}
 SIGNED = {"s8": Int8sl, "s16": Int16sl, "s32": Int32sl, "s64": Int64sl}
-INT_KINDS = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
 SUITE = re.compile(r"\(([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})\) suite +([0-9a-f]{2})")
 MAC = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$")
 HEX_VALUE = re.compile(r"^(?:.*?: )?0x([0-9a-f]+)\b")

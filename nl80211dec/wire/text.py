@@ -44,11 +44,6 @@ def escape_str(text: str) -> str:
     return "".join(out)
 
 
-def escape_text(raw: bytes) -> str:
-    """Bytes from a capture as :func:`escape_str` shows them."""
-    return escape_str(text_of(raw))
-
-
 def quoted(text: str | None) -> str:
     """'text' escaped and in single quotes, for sentences; None as None."""
     return "None" if text is None else f"'{escape_str(text)}'"
