@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -325,16 +325,18 @@ def check_air(path: str) -> None:
 class _Selection:
     """What one pass showed: message indexes (for the attempts), record numbers (for -w), ids seen."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, records: bool = False) -> None:
         self.messages = bytearray()  # 1 at a message index that was shown
-        self.records: set[int] = set()
+        self.records: set[int] = set()  # kept only for -w (``records``): a set grows with every record shown
+        self.keep_records = records
         self.family_ids: Counter[int] = Counter()
 
     def add(self, msg: Message) -> None:
         if msg.index >= len(self.messages):
             self.messages.extend(bytes(msg.index + 1 - len(self.messages) + 1024))
         self.messages[msg.index] = 1
-        self.records.add(msg.record)
+        if self.keep_records:
+            self.records.add(msg.record)
 
     def shown(self, a: Attempt) -> bool:
         from .query.attempts import cited
@@ -397,8 +399,8 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
         cmds = {_norm_cmd(c) for c in args.cmd}
         ifindexes = set(args.ifindex)
         filtering = bool(flt is not None or cmds or ifindexes)
-        seen = _Selection()
-        verdicts: list[str] = []
+        seen = _Selection(records=bool(args.write))
+        verdicts: set[str] = set()  # the distinct verdicts (for --fail-on): not one entry per attempt
         status = EXIT_OK
         size = os.path.getsize(path) if path != "-" and not path.endswith(".gz") else None
         progress = _Progress(os.path.basename(path), size)
@@ -411,7 +413,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
                     if isinstance(item, Attempt):
                         if not filtering or seen.shown(item):
                             spool.write(fmt.attempt(item, t0))
-                            verdicts.append(item.verdict)
+                            verdicts.add(item.verdict)
                         continue
                     n += 1
                     if t0 is None:
@@ -423,7 +425,8 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
                         progress.update(cap.reader.position, n)
                     shown = _selected(item, cmds, ifindexes) and (flt is None or flt(item, ctx))
                     if shown:
-                        seen.add(item)
+                        if filtering:  # the selection is only asked when something was filtered
+                            seen.add(item)
                         if fmt.messages:
                             out.write(fmt.message(item, t0))
                             if flush:
@@ -454,7 +457,7 @@ def render_file(path: str, args: argparse.Namespace, out: TextIO, families: dict
     return status
 
 
-def _fails(verdicts: list[str], mode: str) -> bool:
+def _fails(verdicts: Collection[str], mode: str) -> bool:
     if mode == "any" and not verdicts:
         return True
     return any(v not in PASSING[mode] for v in verdicts)

@@ -99,3 +99,30 @@ def test_scale_suite_quick_runs():
     for label in ("F3", "F4", "F5", "F6", "F7a", "F7c", "F7d"):
         assert f"\n{label} " in res.stdout
     assert "bounds hold" in res.stdout and "FAIL" not in res.stdout
+
+
+def test_cli_keeps_no_per_record_state_without_w(tmp_path, monkeypatch):
+    """Scale-suite finding (F7c by path: 61 MiB peak for 30 MB of small records, 27 MiB after): the CLI kept
+    every shown record number in a set, needed only for -w, and every verdict in a list (now the distinct ones)."""
+    import contextlib
+    import io
+
+    import nl80211dec.cli as cli
+
+    made: list[cli._Selection] = []
+
+    class Watched(cli._Selection):
+        def __init__(self, **kwargs: bool) -> None:
+            super().__init__(**kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(cli, "_Selection", Watched)
+    capture = str(tmp_path / "head.pcap")
+    (tmp_path / "head.pcap").write_bytes(fuzz.head_of((CAPTURES / "iwd-sae-ok" / "iwmon.pcap").read_bytes(), 600))
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["--sae", capture]) == 0
+        assert cli.main(["--cmd", "FRAME", capture]) == 0
+        assert cli.main(["--cmd", "FRAME", "-w", str(tmp_path / "frames.pcap"), capture]) == 0
+    assert not made[0].records and not made[0].messages  # nothing filtered: nothing kept per message
+    assert not made[1].records and any(made[1].messages)  # filtered: one byte per message for the attempts
+    assert made[2].records  # -w: the record numbers to write
