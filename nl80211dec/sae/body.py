@@ -12,9 +12,10 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+from ..dot11.elements import Element, decode_elements
 from ..errors import DecodeError
 from ..wire import ieee80211 as dot11_enums
-from ..wire.text import escape_str, text_of
+from ..wire.text import escape_str
 from .context import SaeContext, SaeTracker
 from .groups import GROUPS, Group, on_curve
 
@@ -29,6 +30,7 @@ COMMIT_STATUSES = (STATUS_SUCCESS, STATUS_H2E, STATUS_SAE_PK)
 EXT_PASSWORD_ID = 33
 EXT_REJECTED_GROUPS = 92
 EXT_TOKEN_CONTAINER = 93
+SAE_ELEMENTS = (EXT_PASSWORD_ID, EXT_REJECTED_GROUPS, EXT_TOKEN_CONTAINER)  # what may follow an SAE body
 
 
 class SaeBody:
@@ -116,34 +118,24 @@ def sae_in(decoded: Any) -> SaeBody | None:
     return getattr(decoded, "sae", None)
 
 
-def _sae_elements(data: bytes) -> list[tuple[int, bytes]] | None:
-    """Parse trailing SAE extension elements; None if the bytes are not such elements."""
-    out = []
-    pos = 0
-    while pos < len(data):
-        if pos + 3 > len(data) or data[pos] != 255:
-            return None
-        length = data[pos + 1]
-        if length < 1 or pos + 2 + length > len(data):
-            return None
-        ext = data[pos + 2]
-        if ext not in (EXT_PASSWORD_ID, EXT_REJECTED_GROUPS, EXT_TOKEN_CONTAINER):
-            return None
-        out.append((ext, data[pos + 3:pos + 2 + length]))
-        pos += 2 + length
-    return out
+def _sae_elements(data: bytes) -> list[Element] | None:
+    """Trailing SAE extension elements, by the one element walker; None if the bytes are not only those."""
+    elements, stopped = decode_elements(data)
+    if stopped is not None or any(e.eid != 255 or e.ext not in SAE_ELEMENTS for e in elements):
+        return None
+    return elements
 
 
-def _apply_elements(body: SaeBody, elements: list[tuple[int, bytes]]) -> None:
-    for ext, data in elements:
-        if ext == EXT_PASSWORD_ID:
-            body.password_id = text_of(data)
-        elif ext == EXT_REJECTED_GROUPS:
-            if len(data) % 2:
+def _apply_elements(body: SaeBody, elements: list[Element]) -> None:
+    for e in elements:
+        if e.ext == EXT_PASSWORD_ID:
+            body.password_id = e.fields["identifier"]
+        elif e.ext == EXT_REJECTED_GROUPS:
+            if e.problem is not None:
                 body.findings.append("rejected-groups element has an odd length")
-            body.rejected_groups = [g for (g,) in struct.iter_unpack("<H", data[: len(data) // 2 * 2])]
-        elif ext == EXT_TOKEN_CONTAINER:
-            body.token = data
+            body.rejected_groups = e.fields["groups"]
+        elif e.ext == EXT_TOKEN_CONTAINER:
+            body.token = e.data
 
 
 def _check_scalar(body: SaeBody, group: Group) -> None:
