@@ -422,10 +422,10 @@ def make_case(target: str, seeds: Seeds, ranges: list, rng: random.Random) -> Ca
     if target == "dataframe":
         k, data, what = _pcap_case(seeds, ranges, rng)
         if rng.random() < 0.2:  # timestamps pandas cannot hold: seconds in the year 300,000 and before 1677
-            data = bytearray(data)
-            for r in payload_ranges(bytes(data))[:3]:
-                data[r[0] - 16:r[0] - 12] = rng.choice((b"\xff\xff\xff\xff", b"\x00\x00\x00\x80"))
-            data = bytes(data)
+            buf = bytearray(data)
+            for r in payload_ranges(data)[:3]:
+                buf[r[0] - 16:r[0] - 12] = rng.choice((b"\xff\xff\xff\xff", b"\x00\x00\x00\x80"))
+            data = bytes(buf)
             what.append("ts-extreme")
         return Case(target, {"capture.pcap": data}, what)
     if target == "diff":
