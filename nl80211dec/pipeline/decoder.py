@@ -243,7 +243,18 @@ def _decode_nl80211_attrs(msg: Message) -> None:
 
 def _decode_ctrl(msg: Message) -> None:
     decode_ctrl(msg, msg.raw, 20, len(msg.raw))
+    msg.attr_problems = _problems(msg)
 
 
 def _decode_rtnl(msg: Message) -> None:
     decode_rtnl(msg, msg.raw, 16, len(msg.raw))
+    msg.attr_problems = _problems(msg)
+
+
+def _problems(msg: Message) -> int:
+    """Malformed attributes, counted once at decode time (the memo keeps the count with the tree).
+
+    Without it ``Message.malformed`` walked the tree again on every call (the summary and each
+    renderer ask), and nlctrl replies are large.
+    """
+    return sum(1 for a in msg.walk() if a.problem is not None)

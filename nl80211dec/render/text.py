@@ -86,6 +86,8 @@ def _value_text(a: Attr) -> str:
         return f"MALFORMED: {a.problem} ({len(a.raw)} bytes)"
     if a.text is not None:
         return a.text
+    if type(a.value) is int and a.kind != "flag":  # the common case first: a plain number
+        return int.__repr__(a.value)
     if a.kind == "flag":
         return "true"
     if a.kind == "ssid":
@@ -104,19 +106,30 @@ def _value_text(a: Attr) -> str:
 
 
 def attr_lines(a: Attr, indent: str, full_hex: bool = False) -> list[str]:
-    lines = [f"{indent}{a.name} ({a.num}): {_value_text(a)}"]
+    """The attribute and everything under it, one line each."""
+    lines: list[str] = []
+    _attr_into(a, indent, full_hex, lines)
+    return lines
+
+
+_HEXED = frozenset(("binary", "ies", "frame", "sae"))
+
+
+def _attr_into(a: Attr, indent: str, full_hex: bool, lines: list[str]) -> None:
+    """:func:`attr_lines` appending to one list: a list per attribute, copied into its parent's, was half the cost."""
+    lines.append(f"{indent}{a.name} ({a.num}): {_value_text(a)}")
     if a.note:
         lines.append(f"{indent}    note: {a.note}")
     sub = indent + "    "
-    if a.decoded is not None and hasattr(a.decoded, "text_lines"):
-        lines.extend(a.decoded.text_lines(sub))
-    if a.children:
-        for c in a.children:
-            lines.extend(attr_lines(c, sub, full_hex))
-    elif ((a.kind in ("binary", "ies", "frame", "sae") or a.problem is not None)
-          and a.raw and (a.decoded is None or full_hex)):
+    decoded = a.decoded
+    if decoded is not None and hasattr(decoded, "text_lines"):
+        lines.extend(decoded.text_lines(sub))
+    children = a.children
+    if children:
+        for c in children:
+            _attr_into(c, sub, full_hex, lines)
+    elif ((a.kind in _HEXED or a.problem is not None) and a.raw and (decoded is None or full_hex)):
         lines.extend(hexdump(a.raw, sub, None if full_hex else MAX_HEX_LINES))
-    return lines
 
 
 def message_lines(msg: Message, t0: float, full_hex: bool = False, when: str | None = None,
@@ -164,7 +177,7 @@ _RENDERED = SharedRenderings()
 def _attrs_lines(attrs: list[Attr], indent: str, full_hex: bool) -> list[str]:
     lines: list[str] = []
     for a in attrs:
-        lines.extend(attr_lines(a, indent, full_hex))
+        _attr_into(a, indent, full_hex, lines)
     return lines
 
 
