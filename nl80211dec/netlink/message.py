@@ -14,7 +14,7 @@ class Attr:
     attribute is malformed, in which case ``value`` may be None.
     """
 
-    __slots__ = ("num", "name", "kind", "value", "text", "raw", "children", "decoded", "problem", "note")
+    __slots__ = ("num", "name", "kind", "value", "text", "raw", "_children", "lazy", "decoded", "problem", "note")
 
     def __init__(self, num: int, name: str, kind: str, raw: bytes, value: Any = None, text: str | None = None,
                  children: list[Attr] | None = None, problem: str | None = None, note: str | None = None) -> None:
@@ -24,10 +24,28 @@ class Attr:
         self.raw = raw
         self.value = value
         self.text = text
-        self.children = children
+        self._children = children
+        # (function, *arguments) that decodes the children on first access: a nested set nobody reads
+        # (most of a wiphy dump, for --sae) is never built; its problems were counted when it was deferred
+        self.lazy: tuple[Any, ...] | None = None
         self.decoded: Any = None
         self.problem = problem
         self.note = note
+
+    @property
+    def children(self) -> list[Attr] | None:
+        """The nested attributes (None for a leaf), decoded now if the decoder deferred them."""
+        kids = self._children
+        if kids is None and self.lazy is not None:
+            fn, *args = self.lazy
+            kids = self._children = fn(*args)
+            self.lazy = None
+        return kids
+
+    @children.setter
+    def children(self, value: list[Attr] | None) -> None:
+        self._children = value
+        self.lazy = None
 
     def __repr__(self) -> str:
         shown = self.text if self.text is not None else self.value

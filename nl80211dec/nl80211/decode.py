@@ -71,23 +71,36 @@ MAX_LIST = 4096  # entries of one list attribute (frequencies, SSIDs, interface 
 MAX_BITMAP = 64  # bytes of a bitmap shown bit by bit (nl80211's largest, EXT_FEATURES, has about 10)
 
 
+# A message this small cannot reach MAX_ATTRS (every attribute walked has a header of its own, 4 bytes
+# at least), so where the budget runs out cannot depend on what was deferred: only these may be lazy.
+LAZY_MAX_BYTES = 4 * MAX_ATTRS - 64
+
+
 class Sink:
-    """What one decoding pass collects on the side, so nobody walks the tree again."""
+    """What one decoding pass collects on the side, so nobody walks the tree again.
 
-    __slots__ = ("problems", "payloads", "left")
+    ``lazy`` defers nested sets that hold no frame, element or SAE data (the 802.11 layer needs
+    those at once): their problems are counted now by :func:`_subtree_problems`, their attribute
+    objects are built when somebody reads ``children``.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("problems", "payloads", "left", "lazy")
+
+    def __init__(self, lazy: bool = False) -> None:
         self.problems = 0
         self.payloads: list[Attr] = []
         self.left = MAX_ATTRS  # attributes this message may still decode
+        self.lazy = lazy
 
 
 _PAYLOAD_KINDS = frozenset(("ies", "frame", "sae"))
+_NESTING_KINDS = frozenset(("nested", "array"))
 _TABLES: dict[str, dict[int, tuple]] = {}
+_UNKNOWN_SPEC = (DEFAULT, None, None, False, False)
 
 
 def _table_specs(table: str) -> dict[int, tuple]:
-    """num -> (name, kind, spec, fixed-size, enum names, is frequency), built once per table."""
+    """num -> (name, kind, spec, fixed-size, enum names, is frequency, may be deferred), built once per table."""
     cached = _TABLES.get(table)
     if cached is None:
         names = enums.ENUMS.get(table, {})
@@ -97,9 +110,25 @@ def _table_specs(table: str) -> dict[int, tuple]:
             spec = spec_for(table, num) if names else DEFAULT
             size = FIXED[spec.kind][0] if spec.kind in FIXED else None
             enum_table = _enum_table(spec.enum) if spec.enum and size is not None else None
-            cached[num] = (name, spec.kind, spec, size, enum_table, (table, name) in FREQUENCY_ATTRS)
+            deferrable = spec.kind in _NESTING_KINDS and not _holds_payloads(spec.children or "", set())
+            cached[num] = (name, spec.kind, spec, size, enum_table, (table, name) in FREQUENCY_ATTRS, deferrable)
         _TABLES[table] = cached
     return cached
+
+
+def _holds_payloads(table: str, seen: set[str]) -> bool:
+    """True when attributes of ``table``, or of a set nested in it, are frames, elements or SAE data."""
+    if table in seen:
+        return False
+    seen.add(table)
+    from .policy import SPECS
+
+    names = enums.ENUMS.get(table, {})
+    for num in set(names) | set(SPECS.get(table, {})):
+        spec = spec_for(table, num) if names else DEFAULT
+        if spec.kind in _PAYLOAD_KINDS or (spec.kind in _NESTING_KINDS and _holds_payloads(spec.children or "", seen)):
+            return True
+    return False
 
 
 def _policy_numbers(table: str) -> list[int]:
@@ -140,7 +169,7 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
         num = atype & 0x3FFF
         sp = specs.get(num)
         if sp is None:
-            sp = (f"UNKNOWN_{num}", "binary", DEFAULT, None, None, False)
+            sp = (f"UNKNOWN_{num}", "binary", *_UNKNOWN_SPEC)
         if alen < 4 or pos + alen > end:
             why = (f"attribute length {alen} is below 4" if alen < 4 else
                    f"attribute length {alen} runs past the end ({end - pos} bytes left)")
@@ -151,7 +180,7 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
         s = pos + 4
         e = pos + alen
         pos += (alen + 3) & ~3
-        name, kind, spec, size, enum_table, is_freq = sp
+        name, kind, spec, size, enum_table, is_freq, deferrable = sp
         if size is not None and e - s == size:
             value = FIXED_STRUCTS[kind, order].unpack_from(buf, s)[0]
             a = Attr(num, name, kind, buf[s:e], value)
@@ -160,6 +189,13 @@ def decode_attrs(buf: bytes, start: int, end: int, table: str = "nl80211_attrs",
             elif is_freq:
                 ch = channel_of(value)
                 a.text = f"{value} MHz" + (f" (channel {ch})" if ch is not None else "")
+            append(a)
+            continue
+        if deferrable and sink is not None and sink.lazy and depth < MAX_DEPTH:
+            a = Attr(num, name, kind, bytes(buf[s:e]))
+            child_table = spec.children or ""
+            a.lazy = (_children_of, buf, s, e, kind, child_table, order, depth)
+            sink.problems += _subtree_problems(buf, s, e, kind, child_table, order, depth)
             append(a)
             continue
         a = _decode_one(buf, s, e, num, name, spec, table, order, depth, sink)
@@ -241,17 +277,8 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
     if depth >= MAX_DEPTH:
         attr.problem = f"nesting deeper than {MAX_DEPTH} levels"
         return attr
-    if kind == "nested":
-        attr.children = decode_attrs(buf, s, e, spec.children or "", order, depth + 1, sink)
-    elif kind == "array":
-        attr.children = []
-        for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
-            child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=problem)
-            if problem is None:
-                child.children = decode_attrs(buf, cs, ce, spec.children or "", order, depth + 2, sink)
-            elif sink is not None:
-                sink.problems += 1
-            attr.children.append(child)
+    if kind in _NESTING_KINDS:
+        attr.children = _children_of(buf, s, e, kind, spec.children or "", order, depth, sink)
     elif kind in ("iftype_flags", "u32s", "freqs", "ssids", "frame_types"):
         attr.children = _decode_list(buf, s, e, kind, spec, order, depth)
         if sink is not None:
@@ -259,6 +286,87 @@ def _decode_one(buf: bytes, s: int, e: int, num: int, name: str, spec: Spec, tab
     else:
         attr.problem = f"no decoder for kind {kind}"
     return attr
+
+
+def _children_of(buf: bytes, s: int, e: int, kind: str, table: str, order: str, depth: int,
+                 sink: Sink | None = None) -> list[Attr]:
+    """The children of a nested set or an array (of nested sets) at ``depth``.
+
+    Also what a deferred attribute calls on first access, without a sink: its problems were
+    counted when it was deferred and it holds no payloads.
+    """
+    if kind == "nested":
+        return decode_attrs(buf, s, e, table, order, depth + 1, sink)
+    children = []
+    for idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+        child = Attr(idx, str(idx), "nested", bytes(buf[cs:ce]), problem=problem)
+        if problem is None:
+            child.children = decode_attrs(buf, cs, ce, table, order, depth + 2, sink)
+        elif sink is not None:
+            sink.problems += 1
+        children.append(child)
+    return children
+
+
+def _subtree_problems(buf: bytes, s: int, e: int, kind: str, table: str, order: str, depth: int) -> int:
+    """What decoding a deferred nested set or array would add to ``Sink.problems``, without building it.
+
+    Mirrors :func:`decode_attrs` and :func:`_decode_one` (tests/test_lazy.py holds the two counts
+    equal on every shipped capture and on damaged input): the structural checks and the scalar
+    size checks, no objects.
+    """
+    if kind == "nested":
+        return _problems(buf, s, e, table, order, depth + 1)
+    n = 0
+    for _idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+        n += 1 if problem is not None else _problems(buf, cs, ce, table, order, depth + 2)
+    return n
+
+
+def _problems(buf: bytes, start: int, end: int, table: str, order: str, depth: int) -> int:
+    """The problems :func:`decode_attrs` would count in ``buf[start:end]`` (no attribute budget: see LAZY_MAX_BYTES)."""
+    specs = _table_specs(table)
+    unpack = NLA_HEADERS[order].unpack_from
+    n = 0
+    pos = start
+    while pos < end:
+        if end - pos < 4:
+            return n + 1
+        alen, atype = unpack(buf, pos)
+        if alen < 4 or pos + alen > end:
+            return n + 1
+        s = pos + 4
+        e = pos + alen
+        pos += (alen + 3) & ~3
+        sp = specs.get(atype & 0x3FFF)
+        if sp is None:
+            continue  # unknown: kept as bytes, never a problem
+        kind, spec, size = sp[1], sp[2], sp[3]
+        if size is not None and e - s == size:
+            continue
+        if kind in FIXED:
+            n += 1 if s != e else 0  # wrong size; empty is a flag
+        elif kind in ("flag", "mac", "bitmask"):
+            n += scalar("u32" if kind == "bitmask" else kind, buf, s, e, order)[1] is not None
+        elif kind in ("suite", "suites"):
+            n += bool((e - s) % 4 or (kind == "suite" and e - s != 4))
+        elif kind == "sta_flag_update":
+            n += e - s != 8
+        elif kind in _SIMPLE_KINDS:
+            pass
+        elif depth >= MAX_DEPTH:
+            n += 1
+        elif kind in _NESTING_KINDS:
+            n += _subtree_problems(buf, s, e, kind, spec.children or "", order, depth)
+        elif kind in _LIST_KINDS:
+            n += _problems_in(_decode_list(buf, s, e, kind, spec, order, depth))
+        else:
+            n += 1  # no decoder for the kind
+    return n
+
+
+_SIMPLE_KINDS = frozenset(("string", "ssid", "bitmap", "ies", "frame", "sae", "binary"))
+_LIST_KINDS = frozenset(("iftype_flags", "u32s", "freqs", "ssids", "frame_types"))
 
 
 def _problems_in(children: list[Attr]) -> int:

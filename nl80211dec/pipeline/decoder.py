@@ -23,10 +23,15 @@ from ..netlink.roles import RoleTracker
 from ..netlink.rtnl import decode_rtnl
 from ..nl80211 import enums as nl80211_enums
 from ..nl80211.cleared import CLEARED_NOTE, cleared_by_kernel
-from ..nl80211.decode import Sink, decode_attrs
+from ..nl80211.decode import LAZY_MAX_BYTES, Sink, decode_attrs
 from .families import FamilyGuess, family_id_of
 from .memo import MEMO_ENTRIES, DecodeMemo, MemoEntry
 from .summary import Summary
+
+# Nested nl80211 sets that hold no 802.11 data are decoded when first read (nl80211/decode.py, Sink):
+# --sae, attempts() and filters never build most of a wiphy dump.  The values, texts and the problems
+# counted are the same either way (tests/test_lazy.py); False decodes every tree at once.
+LAZY = True
 
 
 class Decoder:
@@ -236,7 +241,7 @@ def _decode_nl80211_attrs(msg: Message) -> None:
     raw = msg.raw
     cmd = msg.cmd or 0
     msg.cmd_name = nl80211_enums.COMMANDS.get(cmd, f"UNKNOWN_{cmd}")
-    sink = Sink()
+    sink = Sink(lazy=LAZY and len(raw) <= LAZY_MAX_BYTES)
     msg.attrs = decode_attrs(raw, 20, len(raw), "nl80211_attrs", msg.order, 0, sink)
     msg.payloads, msg.attr_problems = sink.payloads, sink.problems
 
