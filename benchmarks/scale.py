@@ -17,7 +17,8 @@ F5  N messages of distinct unnamed genl ids (``--sae``): family guessing linear
 F6  one GET_WIPHY record of 15 EXT_FEATURES bitmaps of 65,528 bytes (text and ``--json``): a few MiB
 F7a N CONNECT requests on distinct ifindexes (``--sae``): bounded open attempts
 F7c a 30 MB capture of small records piped into ``-`` (``--sae``): about the peak of the same file by path
-F7d flow + K identical commits in netlink and K identical frames on the air (``--sae --air``): linear join
+F7d flow + K identical commits in netlink and K identical frames on the air (``--sae --air``): linear join,
+    flat memory
 """
 
 from __future__ import annotations
@@ -307,6 +308,8 @@ def run_suite(quick: bool) -> Suite:
         r7d.append(s.cli("F7d identical frames --sae --air", n, ["--sae", str(s.path(f"f7d-{n}.pcap", net)),
                                                                  "--air", str(s.path(f"f7d-{n}.air.pcap", air))]))
     s.linear("F7d air join linear", r7d[0], r7d[1], 4, base.cpu)
+    s.bound(f"F7d RSS at K={4 * k} <= 64 MiB", r7d[1].rss, CAPTURE_BOUND)
+    s.bound(f"F7d RSS growth K={k}->{4 * k} <= 8 MiB", r7d[1].rss - r7d[0].rss, RECORD_BOUND)
     return s
 
 
