@@ -533,7 +533,15 @@ def _dataframe(data: bytes) -> dict[str, Any]:
     df = cap.to_dataframe()
     assert len(df) == cap.summary.messages, (len(df), cap.summary.messages)
     adf = cap.attempts_dataframe()
-    assert len(adf) == len(cap.attempts())
+    attempts = cap.attempts()
+    assert len(adf) == len(attempts)
+    # the notebook's other views of the same capture: HTML (escaped twice: the rule, then markup) and filters
+    from ..render.html import attempt_html, message_html
+
+    for piece in [message_html(m) for m in cap.filter("cmd == FRAME or attempt == 1")[:20]] + [
+            attempt_html(a) for a in attempts[:5]]:
+        shown(piece.split("\n"), "html")
+        assert "<script" not in piece.lower() and "\x1b" not in piece
     return {"capture": True, "messages": len(df)}
 
 
