@@ -15,7 +15,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from ..errors import DecodeError, NotACaptureError, TruncatedError
 from ..wire.layout import fixed_layout
@@ -25,7 +25,7 @@ from . import schemas as S
 # and must not become a huge allocation.
 MAX_RECORD = 1 << 20
 
-_ORDERS = {"<": "little", ">": "big"}
+_ORDERS: dict[str, Literal["little", "big"]] = {"<": "little", ">": "big"}
 # the magic as it appears in the file -> byte order, seconds per timestamp unit
 _MAGICS = {magic.to_bytes(4, byteorder): (order, unit)
            for magic, unit in ((S.PCAP_MAGIC_US, 1e-6), (S.PCAP_MAGIC_NS, 1e-9))
@@ -84,12 +84,12 @@ def _open_binary(source) -> tuple[BinaryIO, bool]:
         if f.seekable():
             f.seek(start)
         else:
-            f = io.BufferedReader(_Prepend(head, f))  # type: ignore[arg-type]
+            f = io.BufferedReader(_Prepend(head, f))
         return gzip.GzipFile(fileobj=f, mode="rb"), True  # type: ignore[return-value]
     if f.seekable():
         f.seek(start)
         return f, False
-    return io.BufferedReader(_Prepend(head, f)), False  # type: ignore[arg-type]
+    return io.BufferedReader(_Prepend(head, f)), False
 
 
 class _Prepend(io.RawIOBase):
@@ -102,7 +102,7 @@ class _Prepend(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b) -> int:
         if self._head:
             n = min(len(b), len(self._head))
             b[:n] = self._head[:n]

@@ -23,6 +23,9 @@ from typing import Any
 
 from construct import Bytes, Const, Construct, FormatField, Padded, Pass, Renamed, Struct
 
+# the class attributes below are called ``struct``: inside their classes that name is not the module
+PackedStruct = struct.Struct
+
 _NATIVE = "<" if sys.byteorder == "little" else ">"
 
 
@@ -36,14 +39,14 @@ class Field:
 
     name: str
     offset: int
-    struct: struct.Struct
+    struct: PackedStruct
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
     """A schema's fixed prefix: the struct, the name of each value it unpacks, and where the walk stopped."""
 
-    struct: struct.Struct
+    struct: PackedStruct
     fields: tuple[Field, ...]
     names: tuple[str, ...]  # of the values the struct unpacks, in order
     stopped_at: str | None  # the first field left out (variable size), None when the whole schema fits
@@ -58,7 +61,7 @@ class Layout:
                 return f
         raise LayoutError(f"no field {name!r} in the layout {self.names}")
 
-    def unpacks_as(self, *names: str) -> struct.Struct:
+    def unpacks_as(self, *names: str) -> PackedStruct:
         """The struct, once the schema is shown to unpack exactly ``names`` in that order."""
         if names != self.names:
             raise LayoutError(f"the schema unpacks {self.names}, the fast path expects {names}")
