@@ -8,6 +8,8 @@ shape of the traffic; either way the messages say where the name came from.
 
 from __future__ import annotations
 
+import struct
+
 from . import enums
 from .core import NLA_HEADERS, iter_attrs
 from .message import Attr, Message
@@ -25,6 +27,10 @@ CTRL_ATTRS = _kinds(enums.CTRL_ATTRS, {"FAMILY_ID": "u16", "FAMILY_NAME": "strin
 CTRL_MCAST_ATTRS = _kinds(enums.CTRL_MCAST_ATTRS, {"NAME": "string", "ID": "u32"})
 
 
+# one operation entry as the kernel writes it: nlattr header, then OP_ID and OP_FLAGS as u32 attributes
+_OP20 = {o: struct.Struct(o + "HHHHIHHI") for o in "<>"}
+
+
 def _ops(num: int, buf: bytes, s: int, e: int, order: str) -> Attr:
     """CTRL_ATTR_OPS as one attribute: a list of {id, flags} (a family has hundreds of ops).
 
@@ -35,8 +41,15 @@ def _ops(num: int, buf: bytes, s: int, e: int, order: str) -> Attr:
     a = Attr(num, "OPS", "ops", buf[s:e], value=ops)
     unpack = NLA_HEADERS[order].unpack_from
     u32 = FIXED_STRUCTS[("u32", order)].unpack_from
+    op20 = _OP20[order].unpack_from
     pos = s
     while pos + 4 <= e:
+        if pos + 20 <= e:  # the usual entry, {OP_ID u32, OP_FLAGS u32} in 20 bytes: one unpack
+            olen, _idx, l1, t1, v1, l2, t2, v2 = op20(buf, pos)
+            if olen == 20 and l1 == 8 and l2 == 8 and t1 & 0x3FFF == 1 and t2 & 0x3FFF == 2:
+                ops.append({"id": v1, "flags": v2})
+                pos += 20
+                continue
         olen, _idx = unpack(buf, pos)
         if olen < 4 or pos + olen > e:
             a.problem = f"operation entry of length {olen} does not fit"
