@@ -196,8 +196,22 @@ class Suite:
         p.write_bytes(data)
         return p
 
-    def cli(self, label: str, n: int, args: Sequence[str], *, stdin_from: Path | None = None) -> Run:
-        """Run the CLI as a child; its CPU time and peak RSS come from wait4(), its output is checked."""
+    def cli(self, label: str, n: int, args: Sequence[str], *, stdin_from: Path | None = None,
+            best_of: int = 1) -> Run:
+        """Run the CLI as a child; its CPU time and peak RSS come from wait4(), its output is checked.
+
+        ``best_of`` runs it that many times and keeps the least CPU (and the largest peak): runs of about a
+        second on a shared machine vary by more than the growth a ratio must tell apart.
+        """
+        runs = [self._once(label, n, args, stdin_from) for _ in range(1 if self.quick else best_of)]
+        run = min(runs, key=lambda r: r.cpu)
+        run.rss = max(r.rss for r in runs)
+        self.runs.append(run)
+        self.checks.append(Check(f"{label} N={n}: exit 0/1, no traceback, summary", all(r.ok for r in runs),
+                                 next((r.why for r in runs if not r.ok), "ok")))
+        return run
+
+    def _once(self, label: str, n: int, args: Sequence[str], stdin_from: Path | None) -> Run:
         out = self.tmp / "out.txt"
         err = self.tmp / "err.txt"
         hwm = self.tmp / "hwm.txt"
@@ -228,10 +242,7 @@ class Suite:
         elif b"Summary:" not in tail and b'"kind":"summary"' not in tail:
             why = "no summary at the end of the output"
         rss = int(hwm.read_text()) * 1024 if hwm.exists() else usage.ru_maxrss * 1024
-        run = Run(label, n, usage.ru_utime + usage.ru_stime, rss, status, not why, why)
-        self.runs.append(run)
-        self.checks.append(Check(f"{label} N={n}: exit 0/1, no traceback, summary", run.ok, why or "ok"))
-        return run
+        return Run(label, n, usage.ru_utime + usage.ru_stime, rss, status, not why, why)
 
     def bound(self, name: str, value: float, limit: float, unit: str = "MiB") -> None:
         scale = MIB if unit == "MiB" else 1
@@ -261,11 +272,12 @@ def run_suite(quick: bool) -> Suite:
         return small if quick else full
 
     base_path = s.path("base.pcap", pcap_bytes(flow(), linktype=113))
-    base = s.cli("baseline (flow only) --sae", 0, ["--sae", str(base_path)])
+    base = s.cli("baseline (flow only) --sae", 0, ["--sae", str(base_path)], best_of=3)
     base_json = s.cli("baseline (flow only) --json", 0, ["--json", str(base_path)])
 
     n3 = q(10_000, 200)
-    r3 = [s.cli("F3 commits+TX status --sae", n, ["--sae", str(s.path(f"f3-{n}.pcap", f3(n)))]) for n in (n3, 2 * n3)]
+    r3 = [s.cli("F3 commits+TX status --sae", n, ["--sae", str(s.path(f"f3-{n}.pcap", f3(n)))], best_of=3)
+          for n in (n3, 2 * n3)]
     s.linear("F3 TX-status matching linear", r3[0], r3[1], 2, base.cpu)
 
     n4 = q(10_000, 200)
@@ -273,8 +285,9 @@ def run_suite(quick: bool) -> Suite:
     s.bound(f"F4 RSS at N={10 * n4} <= 64 MiB", r4[1].rss, CAPTURE_BOUND)
     s.bound(f"F4 RSS growth {n4}->{10 * n4} <= 8 MiB", r4[1].rss - r4[0].rss, RECORD_BOUND)
 
-    n5 = q(25_000, 300)
-    r5 = [s.cli("F5 distinct unnamed ids --sae", n, ["--sae", str(s.path(f"f5-{n}.pcap", f5(n)))])
+    n5 = q(30_000, 300)  # ids are 16 bits: 0x11 + 60,000 still fits
+    r5 = [s.cli("F5 distinct unnamed ids --sae", n, ["--sae", str(s.path(f"f5-{n}.pcap", f5(n)))],
+                best_of=3)
           for n in (n5, 2 * n5)]
     s.linear("F5 family guessing linear", r5[0], r5[1], 2, base.cpu)
     s.bound(f"F5 RSS at N={2 * n5} <= 64 MiB", r5[1].rss, CAPTURE_BOUND)
@@ -306,7 +319,8 @@ def run_suite(quick: bool) -> Suite:
     for n in (k, 4 * k):
         net, air = f7d(n)
         r7d.append(s.cli("F7d identical frames --sae --air", n, ["--sae", str(s.path(f"f7d-{n}.pcap", net)),
-                                                                 "--air", str(s.path(f"f7d-{n}.air.pcap", air))]))
+                                                                 "--air", str(s.path(f"f7d-{n}.air.pcap", air))],
+                         best_of=3))
     s.linear("F7d air join linear", r7d[0], r7d[1], 4, base.cpu)
     s.bound(f"F7d RSS at K={4 * k} <= 64 MiB", r7d[1].rss, CAPTURE_BOUND)
     s.bound(f"F7d RSS growth K={k}->{4 * k} <= 8 MiB", r7d[1].rss - r7d[0].rss, RECORD_BOUND)
