@@ -24,15 +24,66 @@ LINKTYPE_80211 = 105
 ACK_WINDOW = 0.005  # seconds: an ACK follows its frame after SIFS; monitor timestamps add jitter
 
 
+# -- what identifies a frame's content (the join matches on it) ----------------------------------------
+
+Key = tuple[Any, ...]  # a frame's content, as frame_key gives it
+
+
+def _sae_key(sae: Any) -> Key:
+    return ("sae", sae.seq, sae.status, sae.group if sae.message != "confirm" else None, sae.token, sae.scalar,
+            sae.element, sae.send_confirm, sae.confirm)
+
+
+def frame_key(frame: Any) -> Key | None:
+    """What identifies a frame's content, independent of sequence numbers and retries."""
+    if frame is None or frame.ftype != 0 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
+        return None
+    if frame.sae is not None:
+        return _sae_key(frame.sae)
+    return (frame.subtype_name, frame.addr("SA"), frame.addr("DA"), bytes(frame.body))
+
+
+class KeptFrame:
+    """What the join reads of an air frame: type, flags, addresses, the SAE body and the content key.
+
+    The decoded :class:`~nl80211dec.dot11.frames.Frame` (elements, fields,
+    body bytes) is dropped once the key is taken: a long or hostile air capture
+    must not cost a full frame tree per transmission.  Identical content shares
+    one key and one SAE body (retransmissions, storms of the same commit).
+    """
+
+    __slots__ = ("ftype", "type_name", "subtype_name", "flags", "addrs", "sae", "key")
+
+    def __init__(self, frame: Frame, key: tuple[Any, ...] | None, sae: Any,
+                 shared: dict[Any, Any] | None = None) -> None:
+        shared = {} if shared is None else shared  # equal flag and address tuples kept once
+        self.ftype = frame.ftype
+        self.type_name = frame.type_name
+        self.subtype_name = frame.subtype_name
+        flags, addrs = tuple(frame.flags), tuple(frame.addrs)
+        self.flags: tuple[str, ...] = shared.setdefault(flags, flags)
+        self.addrs: tuple[tuple[str, str], ...] = shared.setdefault(addrs, addrs)
+        self.sae = sae
+        self.key = key
+
+    def addr(self, role: str) -> str | None:
+        for r, mac in self.addrs:
+            if r == role:
+                return mac
+        return None
+
+
 class AirFrame:
     """One frame on the air with its radio facts."""
 
-    __slots__ = ("number", "time", "radio", "frame", "acked", "eapol")
+    __slots__ = ("number", "time", "signal_dbm", "freq", "bad_fcs", "frame", "acked", "eapol")
 
-    def __init__(self, number: int, time: float, radio: dict[str, Any], frame: Frame) -> None:
+    def __init__(self, number: int, time: float, radio: dict[str, Any], frame: KeptFrame) -> None:
         self.number = number
         self.time = time
-        self.radio = radio
+        self.signal_dbm: int | None = radio.get("antenna_signal_dbm")
+        self.freq: int | None = radio.get("freq")
+        self.bad_fcs = "bad_fcs" in radio.get("flag_names", ())
         self.frame = frame
         self.acked: bool | None = None
         self.eapol: Eapol | None = None
@@ -41,17 +92,14 @@ class AirFrame:
     def retry(self) -> bool:
         return "retry" in self.frame.flags
 
-    @property
-    def signal_dbm(self) -> int | None:
-        return self.radio.get("antenna_signal_dbm")
-
     def as_dict(self) -> dict[str, Any]:
         return {"time": round(self.time, 6), "record": self.number, "retry": self.retry, "acked": self.acked,
-                "signal_dbm": self.signal_dbm, "freq": self.radio.get("freq"),
-                "bad_fcs": "bad_fcs" in self.radio.get("flag_names", [])}
+                "signal_dbm": self.signal_dbm, "freq": self.freq, "bad_fcs": self.bad_fcs}
 
 
-MAX_KEPT = 200_000  # management and EAPoL frames kept for the join; a days-long capture is counted beyond
+# management and EAPoL frames kept for the join (a few hundred bytes each once slimmed, identical content
+# shared); beyond it they are counted (summary: frames_not_kept), so memory stays flat whatever the capture
+MAX_KEPT = 50_000
 
 
 class AirCapture:
@@ -65,6 +113,8 @@ class AirCapture:
         self.records = 0
         self.damage: str | None = None
         self.dropped = 0  # management/EAPoL frames beyond MAX_KEPT, counted
+        self._shared: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}  # key -> (key, SAE body), interned
+        self._tuples: dict[Any, Any] = {}  # flags and addresses, interned
         self._read()
 
     def _read(self) -> None:
@@ -102,18 +152,26 @@ class AirCapture:
             if frame.ftype == 2 and not eapol:
                 last = None
                 continue  # data traffic: counted, not kept
-            af = AirFrame(rec.number, rec.timestamp, radio, frame)
+            if len(self.frames) >= MAX_KEPT:
+                self.dropped += 1
+                last = None
+                continue
+            af = AirFrame(rec.number, rec.timestamp, radio, self._kept(frame))
             if eapol:
                 af.eapol = decode_eapol(frame.body[8:])
             last = af
-            if len(self.frames) >= MAX_KEPT:
-                self.dropped += 1
-                continue
             self.frames.append(af)
         if last is not None and last.acked is None and _unicast(last):
             last.acked = False
         if reader.damage is not None:
             self.damage = str(reader.damage)
+
+    def _kept(self, frame: Frame) -> KeptFrame:
+        key = frame_key(frame)
+        if key is None:
+            return KeptFrame(frame, None, frame.sae, self._tuples)
+        key, sae = self._shared.setdefault(key, (key, frame.sae))
+        return KeptFrame(frame, key, sae, self._tuples)
 
     def __iter__(self) -> Iterator[AirFrame]:
         return iter(self.frames)
@@ -123,7 +181,7 @@ class AirCapture:
         return [f for f in self.frames if f.frame.sae is not None]
 
 
-def _transmitter(frame: Frame) -> str | None:
+def _transmitter(frame: Frame | KeptFrame) -> str | None:
     """Address 2 is the transmitter of every frame that has one."""
     return frame.addrs[1][1] if len(frame.addrs) > 1 else None
 

@@ -18,28 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..netlink.message import Attr, Message
-from .frames import AirCapture, AirFrame
+from .frames import AirCapture, AirFrame, Key, _sae_key, frame_key
 
 SLACK = 0.05  # seconds of clock-offset error tolerated when ordering netlink and air events
 HORIZON = 30.0  # a transmission more than this after its request is not that request's
 
-Key = tuple[Any, ...]  # a frame's content, as frame_key gives it
-
 TX_COMMANDS = {("FRAME", "request"), ("FRAME_TX_STATUS", "event"), ("AUTHENTICATE", "request")}
-
-
-def _sae_key(sae: Any) -> Key:
-    return ("sae", sae.seq, sae.status, sae.group if sae.message != "confirm" else None, sae.token, sae.scalar,
-            sae.element, sae.send_confirm, sae.confirm)
-
-
-def frame_key(frame: Any) -> Key | None:
-    """What identifies a frame's content, independent of sequence numbers and retries."""
-    if frame is None or frame.ftype != 0 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
-        return None
-    if frame.sae is not None:
-        return _sae_key(frame.sae)
-    return (frame.subtype_name, frame.addr("SA"), frame.addr("DA"), bytes(frame.body))
 
 
 @dataclass
@@ -69,7 +53,7 @@ class AirJoin:
     offset: float | None  # air clock minus netlink clock, seconds
     offset_pairs: int
     air: AirCapture
-    on_air: dict[tuple[int, int], list[dict[str, Any]]]  # a netlink frame's transmissions, as rendered
+    on_air: dict[tuple[int, int], tuple[float, tuple[AirFrame, ...]]]  # a netlink frame: (its time, transmissions)
     delivered: set[int]  # ids of air frames some netlink RX event reported
     tx_index: dict[int, list[AirFrame]]  # a TX request's message index -> its transmissions
     matched: set[int]  # ids of air frames matched to any netlink frame
@@ -96,7 +80,10 @@ class AirJoin:
         for slot, (_attr, decoded) in enumerate(frames_of(msg)):
             found = self.on_air.get((msg.index, slot))
             if found is not None:
-                decoded.on_air = found
+                time, frames = found
+                shift = self.offset or 0.0
+                decoded.on_air = [dict(af.as_dict(), offset_ms=round((af.time - shift - time) * 1000, 3))
+                                  for af in frames]
 
     def facts(self, index_tx: list[int], ap: str | None, station: str | None, start: float,
               end: float) -> dict[str, Any]:
@@ -134,23 +121,26 @@ def frames_of(msg: Message) -> Iterator[tuple[Attr, Any]]:
 def items_of(messages: Iterable[Message]) -> list[Item]:
     """The first pass: what each netlink frame says and where it is, keeping no decoded object."""
     out = []
+    keys: dict[Key, Key] = {}  # identical content shares one key (a storm of the same commit)
     for msg in messages:
         direction = "tx" if (msg.cmd_name, msg.role) in TX_COMMANDS else "rx"
         before = msg.role == "request"
         for slot, (attr, d) in enumerate(frames_of(msg)):
             if attr.kind == "sae":
-                out.append(Item(msg.index, slot, msg.timestamp, "tx", before, _sae_key(d), True))
+                sae_key = _sae_key(d)
+                out.append(Item(msg.index, slot, msg.timestamp, "tx", before, keys.setdefault(sae_key, sae_key), True))
             else:
                 key = frame_key(d)
                 assert key is not None  # frames_of yields matchable frames only
-                out.append(Item(msg.index, slot, msg.timestamp, direction, before, key, d.sae is not None))
+                out.append(Item(msg.index, slot, msg.timestamp, direction, before, keys.setdefault(key, key),
+                                d.sae is not None))
     return out
 
 
 def join(items: list[Item], air: AirCapture) -> AirJoin:
     by_key: dict[Key, list[AirFrame]] = {}
     for af in air:
-        key = frame_key(af.frame)
+        key = af.frame.key  # taken when the air file was read
         if key is not None:
             by_key.setdefault(key, []).append(af)
     # The clock offset, from content that happened once: one request (or, for a
@@ -200,12 +190,11 @@ def join(items: list[Item], air: AirCapture) -> AirJoin:
             else:
                 # ... and an RX event hands up the latest transmission before it
                 it.matches.append(frames[n - 1])
-    on_air: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    on_air: dict[tuple[int, int], tuple[float, tuple[AirFrame, ...]]] = {}
     delivered: set[int] = set()
     tx_index: dict[int, list[AirFrame]] = {}
     for it in items:
-        on_air[(it.index, it.slot)] = [dict(af.as_dict(), offset_ms=round((af.time - shift - it.time) * 1000, 3))
-                                       for af in it.matches]
+        on_air[(it.index, it.slot)] = (it.time, tuple(it.matches))  # rendered when its message is decoded
         if it.direction == "rx":
             delivered.update(id(af) for af in it.matches)
         if it.before_air:
