@@ -6,11 +6,16 @@ call ``.attempts()`` for connection attempts with verdicts.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
-from .errors import DecodeError, NotACaptureError, TruncatedError
-from .live import live
-from .version import __version__
+from ._pure import install_if_asked
+
+install_if_asked(os.environ)  # NL80211DEC_PURE=1: the pure-Python modules even where compiled ones are installed
+
+from .errors import DecodeError, NotACaptureError, TruncatedError  # noqa: E402 - after the finder
+from .live import live  # noqa: E402
+from .version import __version__  # noqa: E402
 
 __all__ = ["Capture", "DecodeError", "NotACaptureError", "TruncatedError", "from_scapy", "live", "open",
            "__version__"]

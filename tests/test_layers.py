@@ -28,7 +28,8 @@ LAYERS: list[set[str]] = [
     {"render"},
     {"session", "diff"},
     {"api"},
-    {"cli", "live", "__main__", "__init__", "testing"},  # entry points: the command lines, the live capture
+    {"cli", "live", "__main__", "__init__", "_pure", "testing"},  # entry points: the command lines, the live capture,
+    # the package itself (and its NL80211DEC_PURE import finder)
 ]
 LEVEL = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
