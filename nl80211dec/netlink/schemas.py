@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from construct import (
     Aligned,
-    BitsInteger,
-    BitStruct,
     Bytes,
-    Flag,
     GreedyRange,
     Int8ul,
     Int16ul,
@@ -37,9 +34,6 @@ NlMsg = Struct(
 )
 
 GenlMsgHdr = Struct("cmd" / Int8ul, "version" / Int8ul, "reserved" / Int16ul)
-
-# nla_type's top bits: NLA_F_NESTED (0x8000) and NLA_F_NET_BYTEORDER (0x4000).
-NlAttrType = BitStruct("nested" / Flag, "net_byteorder" / Flag, "type" / BitsInteger(14, swapped=True))
 
 NlAttrHdr = Struct("length" / Int16ul, "type" / Int16ul)
 
