@@ -97,9 +97,10 @@ class AirFrame:
                 "signal_dbm": self.signal_dbm, "freq": self.freq, "bad_fcs": self.bad_fcs}
 
 
-# management and EAPoL frames kept for the join (a few hundred bytes each once slimmed, identical content
-# shared); beyond it they are counted (summary: frames_not_kept), so memory stays flat whatever the capture
-MAX_KEPT = 50_000
+# management and EAPoL frames kept for the join (about 1 KiB each with the join's own records, identical
+# content shared); beyond it they are counted (summary: frames_not_kept), so a capture of any length stays
+# within 64 MiB (20,000 x ~1.1 KiB over a ~27 MiB start)
+MAX_KEPT = 20_000
 
 
 class AirCapture:
