@@ -26,8 +26,12 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+try:  # the installed build when there is one (a compiled install is fuzzed as such), else the checkout
+    import nl80211dec  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(ROOT))
 
+from nl80211dec._pure import compiled  # noqa: E402
 from nl80211dec.testing.fuzz import TARGETS, Case, load_seeds, make_case, run_case, run_cli  # noqa: E402
 
 PROGRESS_EVERY = 20_000
@@ -121,7 +125,8 @@ def main() -> int:
     cases = sum(done.values())
     for t in targets:
         print(f"  {t:11} {done[t]:>9} cases {found[t]:>5} findings")
-    print(f"{cases} cases in {dt:.0f} s ({cases / dt:.0f}/s) on {args.workers} workers, seed {args.seed}: "
+    build = "compiled (mypyc)" if compiled() else "pure Python"
+    print(f"{cases} cases in {dt:.0f} s ({cases / dt:.0f}/s) on {args.workers} workers, seed {args.seed}, {build}: "
           f"{sum(found.values())} findings, {damaged} inputs reported as damaged files"
           + ("" if cases >= args.cases else f" (stopped by --seconds before {args.cases})"))
     return 1 if found else 0
