@@ -67,7 +67,12 @@ def worker(args: tuple[int, int, int, int, str, float, tuple[str, ...]]) -> tupl
         if n % 200 == 0 and time.time() > deadline:
             break
         target = targets[i % len(targets)]
-        case = make_case(target, seeds, ranges, case_rng(seed, i))
+        try:
+            case = make_case(target, seeds, ranges, case_rng(seed, i))
+        except Exception:  # noqa: BLE001 - the generator's own bug: counted and shown, the run goes on
+            found[f"{target} (case generator)"] += 1
+            traceback.print_exc()
+            continue
         try:
             out = _run(case, scratch)
             damaged += bool(out.get("damaged"))

@@ -76,6 +76,9 @@ def mutate(data: bytes, rng: random.Random, rounds: int = 1,
                     buf[pos:min(pos + width, end)] = value.to_bytes(width, "little")[: min(width, end - pos)]
                 done.append(f"payload-{kind}@{pos}")
                 continue
+        if not buf:  # an earlier round truncated everything: nothing left to mutate
+            done.append("empty")
+            break
         kind = rng.choice(MUTATIONS)
         pos = rng.randrange(len(buf))
         if kind == "flip":
