@@ -14,7 +14,7 @@ from typing import Any
 
 from ..capture.reader import CaptureReader
 from ..dot11.eapol import Eapol, decode_eapol
-from ..dot11.frames import Frame, decode_frame
+from ..dot11.frames import Frame, address, decode_frame
 from ..errors import DecodeError
 from ..sae.body import SaeAuthDecoder
 from .radiotap import parse_radiotap
@@ -29,7 +29,7 @@ ACK_WINDOW = 0.005  # seconds: an ACK follows its frame after SIFS; monitor time
 Key = tuple[Any, ...]  # a frame's content, as frame_key gives it
 
 
-def _sae_key(sae: Any) -> Key:
+def sae_key(sae: Any) -> Key:
     return ("sae", sae.seq, sae.status, sae.group if sae.message != "confirm" else None, sae.token, sae.scalar,
             sae.element, sae.send_confirm, sae.confirm)
 
@@ -39,7 +39,7 @@ def frame_key(frame: Any) -> Key | None:
     if frame is None or frame.ftype != 0 or frame.subtype_name in ("BEACON", "PROBE_REQ", "PROBE_RESP"):
         return None
     if frame.sae is not None:
-        return _sae_key(frame.sae)
+        return sae_key(frame.sae)
     return (frame.subtype_name, frame.addr("SA"), frame.addr("DA"), bytes(frame.body))
 
 
@@ -54,23 +54,18 @@ class KeptFrame:
 
     __slots__ = ("ftype", "type_name", "subtype_name", "flags", "addrs", "sae", "key")
 
-    def __init__(self, frame: Frame, key: tuple[Any, ...] | None, sae: Any,
-                 shared: dict[Any, Any] | None = None) -> None:
-        shared = {} if shared is None else shared  # equal flag and address tuples kept once
+    def __init__(self, frame: Frame, key: Key | None, sae: Any, shared: dict[Any, Any]) -> None:
         self.ftype = frame.ftype
         self.type_name = frame.type_name
         self.subtype_name = frame.subtype_name
         flags, addrs = tuple(frame.flags), tuple(frame.addrs)
-        self.flags: tuple[str, ...] = shared.setdefault(flags, flags)
+        self.flags: tuple[str, ...] = shared.setdefault(flags, flags)  # equal tuples kept once
         self.addrs: tuple[tuple[str, str], ...] = shared.setdefault(addrs, addrs)
         self.sae = sae
         self.key = key
 
     def addr(self, role: str) -> str | None:
-        for r, mac in self.addrs:
-            if r == role:
-                return mac
-        return None
+        return address(self.addrs, role)
 
 
 class AirFrame:
@@ -114,8 +109,8 @@ class AirCapture:
         self.records = 0
         self.damage: str | None = None
         self.dropped = 0  # management/EAPoL frames beyond MAX_KEPT, counted
-        self._shared: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}  # key -> (key, SAE body), interned
-        self._tuples: dict[Any, Any] = {}  # flags and addresses, interned
+        # equal content kept once: a content key -> (that key, its SAE body); flag and address tuples -> themselves
+        self._shared: dict[Any, Any] = {}
         self._read()
 
     def _read(self) -> None:
@@ -170,9 +165,9 @@ class AirCapture:
     def _kept(self, frame: Frame) -> KeptFrame:
         key = frame_key(frame)
         if key is None:
-            return KeptFrame(frame, None, frame.sae, self._tuples)
-        key, sae = self._shared.setdefault(key, (key, frame.sae))
-        return KeptFrame(frame, key, sae, self._tuples)
+            return KeptFrame(frame, None, frame.sae, self._shared)
+        key, sae = self._shared.setdefault(("key", key), (key, frame.sae))
+        return KeptFrame(frame, key, sae, self._shared)
 
     def __iter__(self) -> Iterator[AirFrame]:
         return iter(self.frames)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..netlink.message import Attr, Message
-from .frames import AirCapture, AirFrame, Key, _sae_key, frame_key
+from .frames import AirCapture, AirFrame, Key, frame_key, sae_key
 
 SLACK = 0.05  # seconds of clock-offset error tolerated when ordering netlink and air events
 HORIZON = 30.0  # a transmission more than this after its request is not that request's
@@ -126,14 +126,13 @@ def items_of(messages: Iterable[Message]) -> list[Item]:
         direction = "tx" if (msg.cmd_name, msg.role) in TX_COMMANDS else "rx"
         before = msg.role == "request"
         for slot, (attr, d) in enumerate(frames_of(msg)):
+            key = sae_key(d) if attr.kind == "sae" else frame_key(d)
+            assert key is not None  # frames_of yields matchable frames only
+            key = keys.setdefault(key, key)
             if attr.kind == "sae":
-                sae_key = _sae_key(d)
-                out.append(Item(msg.index, slot, msg.timestamp, "tx", before, keys.setdefault(sae_key, sae_key), True))
+                out.append(Item(msg.index, slot, msg.timestamp, "tx", before, key, True))
             else:
-                key = frame_key(d)
-                assert key is not None  # frames_of yields matchable frames only
-                out.append(Item(msg.index, slot, msg.timestamp, direction, before, keys.setdefault(key, key),
-                                d.sae is not None))
+                out.append(Item(msg.index, slot, msg.timestamp, direction, before, key, d.sae is not None))
     return out
 
 

@@ -9,7 +9,7 @@ their own.  A short or odd frame is flagged, not fatal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from construct import Struct
@@ -75,6 +75,14 @@ ACTION_TABLES = {
 }
 
 
+def address(addrs: Iterable[tuple[str, str]], role: str) -> str | None:
+    """The address a frame gives ``role`` (DA, SA, BSSID, RA, TA), or None."""
+    for r, mac in addrs:
+        if r == role:
+            return mac
+    return None
+
+
 class Frame:
     """A decoded 802.11 frame."""
 
@@ -112,10 +120,7 @@ class Frame:
         return Dot11(self.raw)
 
     def addr(self, role: str) -> str | None:
-        for r, mac in self.addrs:
-            if r == role:
-                return mac
-        return None
+        return address(self.addrs, role)
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
