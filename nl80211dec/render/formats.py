@@ -107,10 +107,8 @@ class JsonFormat:
             d = jsonl.message_dict(msg)
             d["cmd"] = d["cmd_name"] = None
             d["notes"] = [*d.get("notes", ()), CLEARED_ANSWER_NOTE]
-            line = jsonl.dumps(d)
-        else:
-            line = jsonl.message_json(msg)
-        return self._with_file(line) + "\n"
+            return self._with_file(jsonl.dumps(d)) + "\n"
+        return jsonl.message_json(msg, self._file, "\n")
 
     def _with_file(self, line: str) -> str:
         return "{" + self._file + line[1:] if self._file else line
