@@ -385,11 +385,9 @@ def _list_problems(buf: bytes, s: int, e: int, kind: str, order: str, depth: int
     """``_problems_in(_decode_list(...))`` without the objects: the lists of a wiphy dump (frame types
     per interface type above all) are most of what a deferred tree's problem count used to build."""
     n = 0
-    entries = 0
-    for _idx, _f, cs, ce, problem in iter_attrs(buf, s, e, order):
+    for entries, (_idx, _f, cs, ce, problem) in enumerate(iter_attrs(buf, s, e, order)):
         if entries >= MAX_LIST:
             break
-        entries += 1
         if problem is not None:
             return n + 1
         if kind == "u32s":
